@@ -1,0 +1,3 @@
+from awsctx.main import main
+
+raise SystemExit(main())

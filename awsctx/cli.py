@@ -1,0 +1,133 @@
+"""The command line's grammar: one argparse parser per command, used for help, errors and Tab.
+
+The hot switching forms (`awsctx`, `awsctx NAME`, `awsctx -`, ...) are also recognised by
+`main.fast_request` without importing argparse; `tests/test_cli.py` holds the two to the same result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from awsctx import __version__, switch
+from awsctx.errors import UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _complete_targets(prefix: str, **_: object) -> list[str]:
+    from awsctx import complete
+
+    return complete.target_candidates(prefix, with_commands=True)
+
+
+def _complete_profiles(prefix: str, **_: object) -> list[str]:
+    from awsctx import complete
+
+    return complete.target_candidates(prefix, with_commands=False)
+
+
+def _complete_regions(prefix: str, **_: object) -> list[str]:
+    from awsctx import regions
+
+    return [region for region in regions.KNOWN if region.startswith(prefix)]
+
+
+def _add_region_options(parser: argparse.ArgumentParser) -> None:
+    option = parser.add_argument(
+        "-r", "--region", metavar="REGION", help="set AWS_REGION and AWS_DEFAULT_REGION (alone: change only the region)"
+    )
+    option.completer = _complete_regions  # type: ignore[attr-defined]
+    parser.add_argument("--force", action="store_true", help="accept a region awsctx does not know")
+
+
+def switch_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="awsctx",
+        description="Switch AWS profiles and regions in the current shell.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=(
+            "commands:\n"
+            "  awsctx                  list profiles (fzf picker on a terminal)\n"
+            "  awsctx NAME             switch to profile NAME (region from the profile)\n"
+            "  awsctx use NAME         the same, for a profile named like a command\n"
+            "  awsctx NAME -r REGION   switch and override the region\n"
+            "  awsctx -r REGION        change only the region\n"
+            "  awsctx -                back to this shell's previous profile and region\n"
+            "  awsctx -c               print the current profile\n"
+            "  awsctx -u               unset everything awsctx set\n"
+            "  awsctx init [SHELL]     print the shell integration (bash, zsh, fish)\n"
+        ),
+    )
+    target = parser.add_argument(
+        "target", nargs="?", metavar="PROFILE", help="profile to switch to; - for the previous one"
+    )
+    target.completer = _complete_targets  # type: ignore[attr-defined]
+    _add_region_options(parser)
+    exclusive = parser.add_mutually_exclusive_group()
+    exclusive.add_argument("-c", "--current", action="store_true", help="print the current profile; exit 1 when none")
+    exclusive.add_argument("-u", "--unset", action="store_true", help="unset every variable awsctx set")
+    parser.add_argument("--version", action="version", version=f"awsctx {__version__}")
+    return parser
+
+
+def use_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="awsctx use", description="Switch to a profile, whatever its name.")
+    target = parser.add_argument("target", metavar="PROFILE")
+    target.completer = _complete_profiles  # type: ignore[attr-defined]
+    _add_region_options(parser)
+    return parser
+
+
+def init_parser() -> argparse.ArgumentParser:
+    from awsctx import shells
+
+    parser = _Parser(prog="awsctx init", description="Print the shell integration; load it from your shell's rc file.")
+    parser.add_argument("shell", nargs="?", choices=shells.SUPPORTED, help="detected when omitted")
+    return parser
+
+
+PARSERS = {"use": use_parser, "init": init_parser}
+
+
+def parser_for(argv: list[str]) -> tuple[argparse.ArgumentParser, list[str]]:
+    """The parser for a command line and the arguments it parses."""
+    if argv and argv[0] in PARSERS:
+        return PARSERS[argv[0]](), argv[1:]
+    return switch_parser(), argv
+
+
+def request_from(namespace: argparse.Namespace) -> switch.Request:
+    """The switching request a parsed command line asks for."""
+    target = namespace.target
+    if getattr(namespace, "current", False) or getattr(namespace, "unset", False):
+        if target is not None or namespace.region:
+            raise UsageError("-c and -u take no profile or region")
+        return switch.Request(switch.CURRENT if namespace.current else switch.UNSET)
+    if namespace.force and not namespace.region:
+        raise UsageError("--force goes with -r REGION")
+    if target == "-":
+        if namespace.region:
+            raise UsageError("`awsctx -` restores the previous region too; switch first, then use -r")
+        return switch.Request(switch.PREVIOUS)
+    if target is not None:
+        if not target:
+            raise UsageError("the profile name is empty")
+        return switch.Request(switch.SWITCH, target, namespace.region, namespace.force)
+    if namespace.region:
+        return switch.Request(switch.REGION_ONLY, None, namespace.region, namespace.force)
+    return switch.Request(switch.LIST)
+
+
+def run(argv: list[str], shell: str | None, interactive: bool) -> int:
+    parser, arguments = parser_for(argv)
+    namespace = parser.parse_args(arguments)
+    if argv and argv[0] == "init":
+        from awsctx import shellinit
+
+        sys.stdout.write(shellinit.render(namespace.shell or shellinit.detect_shell(strict=True)))
+        return 0
+    return switch.run(request_from(namespace), shell, interactive)

@@ -1,0 +1,72 @@
+"""Entry point. The paths hit all day (list, switch, `-`, Tab) avoid argparse, argcomplete and
+boto3; everything else goes through the argparse grammar in `cli.py`."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from awsctx import envvars, shells, switch
+from awsctx.commands import COMMANDS
+from awsctx.errors import UserError
+
+
+def fast_request(argv: list[str]) -> switch.Request | None:
+    """The request for the common command lines, as `cli` would parse them; None for the rest."""
+    if not argv:
+        return switch.Request(switch.LIST)
+    if len(argv) == 1:
+        only = argv[0]
+        if only == "-":
+            return switch.Request(switch.PREVIOUS)
+        if only in ("-u", "--unset"):
+            return switch.Request(switch.UNSET)
+        if only in ("-c", "--current"):
+            return switch.Request(switch.CURRENT)
+    words = argv[1:] if argv[0] == "use" else argv
+    region = None
+    if len(words) >= 2 and words[-2] == "-r":
+        region = words[-1]
+        words = words[:-2]
+        if not region or region.startswith("-"):
+            return None
+    if len(words) > 1 or any(word.startswith("-") or not word for word in words):
+        return None
+    if not words:
+        return switch.Request(switch.REGION_ONLY, None, region) if region and argv[0] != "use" else None
+    if argv[0] != "use" and words[0] in COMMANDS:
+        return None
+    return switch.Request(switch.SWITCH, words[0], region)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    environ = os.environ
+    try:
+        if "_ARGCOMPLETE" in environ:
+            from awsctx import complete
+
+            if not complete.fast_complete(environ):
+                complete.argcomplete_complete(complete.words_before_cursor(environ))
+            return 0
+        shell = environ.get(envvars.SHELL_MODE) or None
+        if shell is not None and shell not in shells.SUPPORTED:
+            shell = None
+        interactive = environ.get(envvars.INTERACTIVE) == "1"
+        request = fast_request(arguments)
+        if request is not None:
+            return switch.run(request, shell, interactive)
+        from awsctx import cli
+
+        return cli.run(arguments, shell, interactive)
+    except UserError as error:
+        from awsctx import output
+
+        output.error(str(error))
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `awsctx | head`: the reader left; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -1,0 +1,196 @@
+"""The switching half of awsctx: list, switch, previous, region, unset, current.
+
+When the shell integration calls, the program prints shell code on stdout (applied by the shell
+function only if the program succeeds) and messages on stderr. Nothing here imports boto3/botocore.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from awsctx import config, envvars, output, regions
+from awsctx.errors import UserError
+from awsctx.shells import Script
+
+LIST, SWITCH, PREVIOUS, UNSET, CURRENT, REGION_ONLY = "list", "switch", "previous", "unset", "current", "region"
+# Actions that change the calling shell and so need the integration.
+CHANGES_SHELL = (SWITCH, PREVIOUS, UNSET, REGION_ONLY)
+
+
+class Request:
+    """One switching command line, parsed (by the fast path or by argparse: the same result)."""
+
+    __slots__ = ("action", "force", "profile", "region")
+
+    def __init__(self, action: str, profile: str | None = None, region: str | None = None, force: bool = False):
+        self.action = action
+        self.profile = profile
+        self.region = region
+        self.force = force
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Request) and all(getattr(self, s) == getattr(other, s) for s in self.__slots__)
+
+    def __repr__(self) -> str:
+        return "Request(" + ", ".join(f"{s}={getattr(self, s)!r}" for s in self.__slots__) + ")"
+
+
+class State:
+    """Where a shell points: the profile and region awsctx manages ("" for unset)."""
+
+    __slots__ = ("profile", "region")
+
+    def __init__(self, profile: str, region: str) -> None:
+        self.profile = profile
+        self.region = region
+
+    @classmethod
+    def current(cls) -> State:
+        env = os.environ
+        return cls(env.get(envvars.PROFILE, ""), env.get(envvars.REGION) or env.get(envvars.DEFAULT_REGION, ""))
+
+    @classmethod
+    def previous(cls) -> State | None:
+        """This shell's previous state, kept by the integration in a shell variable of its own."""
+        encoded = os.environ.get(envvars.PREVIOUS, "")
+        profile, newline, region = encoded.partition("\n")
+        if not newline:
+            return None
+        return cls(profile, region)
+
+    def encode(self) -> str:
+        # Profile names come from INI section headers and regions are validated: neither holds a newline.
+        return f"{self.profile}\n{self.region}"
+
+
+def run(request: Request, shell: str | None, interactive: bool) -> int:
+    """Carry out `request`; `shell` is the calling integration's shell, None when run directly."""
+    if request.action == CURRENT:
+        profile = os.environ.get(envvars.PROFILE, "")
+        if not profile:
+            output.error("no profile is active in this shell")
+            return 1
+        sys.stdout.write(profile + "\n")
+        return 0
+    if request.action == LIST:
+        return list_profiles(shell, interactive)
+    if shell is None:
+        raise IntegrationMissing()
+    script = Script(shell)
+    before = State.current()
+    if request.action == SWITCH:
+        assert request.profile is not None
+        settings = config.load().profile(request.profile)
+        region = regions.validate(request.region, request.force) if request.region else config.region_of(settings)
+        after = State(request.profile, region or "")
+    elif request.action == REGION_ONLY:
+        assert request.region is not None
+        after = State(before.profile, regions.validate(request.region, request.force))
+    elif request.action == PREVIOUS:
+        previous = State.previous()
+        if previous is None:
+            raise UserError("no previous profile in this shell yet; switch with `awsctx NAME` first")
+        if previous.profile:
+            config.load().profile(previous.profile)  # still there?
+        after = previous
+    else:  # UNSET
+        after = State("", "")
+    _apply(script, before, after)
+    sys.stdout.write(script.render())
+    _announce(before, after)
+    return 0
+
+
+def _apply(script: Script, before: State, after: State) -> None:
+    if after.profile:
+        script.export(envvars.PROFILE, after.profile)
+    else:
+        script.unset(envvars.PROFILE)
+    if after.region:
+        script.export(envvars.REGION, after.region)
+        script.export(envvars.DEFAULT_REGION, after.region)
+    else:
+        script.unset(envvars.REGION, envvars.DEFAULT_REGION)
+    if after.profile:
+        script.unset(*envvars.SHADOWING)
+    script.set_local("__awsctx_previous", before.encode())
+
+
+def _announce(before: State, after: State) -> None:
+    if not after.profile and not after.region:
+        output.success("Unset AWS_PROFILE and AWS_REGION")
+        return
+    region = after.region or "no region"
+    if after.profile:
+        output.success(f"Switched to profile {after.profile!r} ({region})")
+    else:
+        output.success(f"Region set to {region} (no profile)")
+    if after.profile:
+        shadowing = [name for name in envvars.SHADOWING if name in os.environ]
+        if shadowing:
+            output.note("cleared " + ", ".join(shadowing) + " so that they do not override the profile")
+
+
+def list_profiles(shell: str | None, interactive: bool) -> int:
+    names = list(config.load().profiles)
+    if not names:
+        output.error(f"no profiles in {config.environment_config_hint()}; add one with `aws configure --profile NAME`")
+        return 1
+    current = os.environ.get(envvars.PROFILE, "")
+    if shell is not None and interactive and picker_available():
+        picked = _pick(names, current)
+        if picked is None:
+            return 130
+        return run(Request(SWITCH, picked), shell, interactive)
+    marked = interactive if shell is not None else sys.stdout.isatty()
+    lines = [output.mark_current(name, name == current) for name in names] if marked else names
+    if shell is None:
+        sys.stdout.write("".join(line + "\n" for line in lines))
+    else:
+        script = Script(shell)
+        for line in lines:
+            script.echo(line)
+        sys.stdout.write(script.render())
+    return 0
+
+
+def picker_available() -> bool:
+    if os.environ.get(envvars.NO_PICKER):
+        return False
+    from shutil import which
+
+    return which("fzf") is not None
+
+
+def _pick(names: list[str], current: str) -> str | None:
+    """Let the user pick a profile with fzf on the terminal; None when cancelled."""
+    import subprocess
+
+    command = ["fzf", "--height=40%", "--reverse", "--no-multi", "--prompt=profile> "]
+    if current:
+        command.append(f"--header=current: {output.printable(current)}")
+    try:
+        result = subprocess.run(command, input="".join(n + "\n" for n in names), stdout=subprocess.PIPE, text=True)
+    except OSError as error:
+        raise UserError(
+            f"could not start fzf ({error.strerror}); set {envvars.NO_PICKER}=1 to list without it"
+        ) from None
+    picked = result.stdout.rstrip("\n")
+    if result.returncode != 0 or picked not in names:
+        return None
+    return picked
+
+
+class IntegrationMissing(UserError):
+    exit_code = 2
+
+    def __init__(self) -> None:
+        from awsctx.shellinit import detect_shell, rc_line
+
+        shell = detect_shell(strict=False) or "bash"
+        super().__init__(
+            "the shell integration is not loaded, so awsctx cannot change this shell's environment; "
+            f"add this line to your {'~/.config/fish/config.fish' if shell == 'fish' else '~/.' + shell + 'rc'} "
+            f"and open a new shell:  {rc_line(shell)}"
+        )

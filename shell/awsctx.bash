@@ -1,0 +1,63 @@
+# awsctx shell integration for bash, printed by `awsctx init bash`.
+# Load it from ~/.bashrc with:  eval "$(awsctx init bash)"
+# Loading it twice changes nothing. Every name but `awsctx` is namespaced __awsctx_*; builtins are
+# called as `\builtin NAME` so that a user's alias or function of the same name cannot intercept them.
+
+# The program, by absolute path: the function shadows the `awsctx` on PATH.
+__awsctx_run() {
+    @AWSCTX_PROGRAM@ "$@"
+}
+
+# Commands that change this shell run the program in shell mode and apply what it prints, all or
+# nothing; every other command runs the program directly, so that its output pipes.
+awsctx() {
+    case "${1-}" in
+        @AWSCTX_DIRECT@)
+            __awsctx_run "$@"
+            return
+            ;;
+    esac
+    if [[ $# -eq 0 && ! -t 1 ]]; then
+        __awsctx_run
+        return
+    fi
+    \builtin local __awsctx_code __awsctx_interactive="" __awsctx_status __awsctx_int_trap
+    if [[ -t 0 && -t 1 ]]; then
+        __awsctx_interactive=1
+    fi
+    __awsctx_code=$(AWSCTX_SHELL=bash AWSCTX_INTERACTIVE="$__awsctx_interactive" \
+        AWSCTX_PREVIOUS="${__awsctx_previous-}" __awsctx_run "$@") || return
+    # Ctrl-C is ignored while the code is applied, so the environment is never half-switched.
+    __awsctx_int_trap=$(\builtin trap -p INT)
+    \builtin trap '' INT
+    \builtin eval "$__awsctx_code"
+    __awsctx_status=$?
+    if [[ -n $__awsctx_int_trap ]]; then
+        \builtin eval "$__awsctx_int_trap"
+    else
+        \builtin trap - INT
+    fi
+    return "$__awsctx_status"
+}
+
+# Tab: argcomplete's protocol. The program writes the candidates, already escaped for bash and
+# separated by vertical tabs, on file descriptor 8.
+__awsctx_complete() {
+    \builtin local __awsctx_nospace=0 __awsctx_reply
+    COMPREPLY=()
+    if \builtin compopt +o nospace 2>/dev/null; then
+        __awsctx_nospace=1
+    fi
+    __awsctx_reply=$(COMP_LINE="$COMP_LINE" COMP_POINT="$COMP_POINT" COMP_TYPE="${COMP_TYPE-}" \
+        _ARGCOMPLETE=1 _ARGCOMPLETE_SHELL=bash _ARGCOMPLETE_SUPPRESS_SPACE="$__awsctx_nospace" \
+        _ARGCOMPLETE_COMP_WORDBREAKS="${COMP_WORDBREAKS-}" \
+        __awsctx_run 8>&1 9>/dev/null 1>/dev/null 2>/dev/null </dev/null) || return 0
+    if [[ -z $__awsctx_reply ]]; then
+        return 0
+    fi
+    IFS=$'\013\n' \builtin read -r -d '' -a COMPREPLY <<<"$__awsctx_reply" || :
+    if [[ $__awsctx_nospace == 1 && ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *[=/:] ]]; then
+        \builtin compopt -o nospace
+    fi
+}
+\builtin complete -F __awsctx_complete awsctx

@@ -1,0 +1,65 @@
+# awsctx shell integration for zsh, printed by `awsctx init zsh`.
+# Load it from ~/.zshrc with:  eval "$(awsctx init zsh)"   (after compinit, for Tab; if compinit
+# runs later, completion is registered at the next prompt).
+# Loading it twice changes nothing. Every name but `awsctx` is namespaced __awsctx_*; builtins are
+# called as `\builtin NAME` so that a user's alias or function of the same name cannot intercept them.
+
+# The program, by absolute path: the function shadows the `awsctx` on PATH.
+__awsctx_run() {
+    @AWSCTX_PROGRAM@ "$@"
+}
+
+# Commands that change this shell run the program in shell mode and apply what it prints, all or
+# nothing; every other command runs the program directly, so that its output pipes.
+awsctx() {
+    \builtin emulate -L zsh
+    case "${1-}" in
+        @AWSCTX_DIRECT@)
+            __awsctx_run "$@"
+            return
+            ;;
+    esac
+    if [[ $# -eq 0 && ! -t 1 ]]; then
+        __awsctx_run
+        return
+    fi
+    \builtin local __awsctx_code __awsctx_interactive="" __awsctx_status
+    if [[ -t 0 && -t 1 ]]; then
+        __awsctx_interactive=1
+    fi
+    __awsctx_code=$(AWSCTX_SHELL=zsh AWSCTX_INTERACTIVE="$__awsctx_interactive" \
+        AWSCTX_PREVIOUS="${__awsctx_previous-}" __awsctx_run "$@") || return
+    # Ctrl-C is ignored while the code is applied, so the environment is never half-switched;
+    # `emulate -L` restores the user's trap when the function returns.
+    \builtin trap '' INT
+    \builtin eval "$__awsctx_code"
+}
+
+# Tab: argcomplete's protocol. The program writes `candidate:description` pairs, escaped for zsh
+# and separated by vertical tabs, on file descriptor 8.
+__awsctx_complete() {
+    \builtin emulate -L zsh
+    \builtin local __awsctx_line __awsctx_reply
+    \builtin local -a __awsctx_candidates
+    __awsctx_line="${(j: :)words[1,CURRENT]}"
+    __awsctx_reply=$(COMP_LINE="$__awsctx_line" COMP_POINT="${#__awsctx_line}" \
+        _ARGCOMPLETE=1 _ARGCOMPLETE_SHELL=zsh _ARGCOMPLETE_SUPPRESS_SPACE=1 \
+        __awsctx_run 8>&1 9>/dev/null 1>/dev/null 2>/dev/null </dev/null) || return 1
+    __awsctx_candidates=("${(@ps:\013:)__awsctx_reply}")
+    [[ -n $__awsctx_reply ]] || return 1
+    _describe -t awsctx 'awsctx' __awsctx_candidates -o nosort
+}
+
+# compdef exists once compinit has run: register now, or at the first prompt after it has.
+__awsctx_register_completion() {
+    if (( ${+functions[compdef]} )); then
+        compdef __awsctx_complete awsctx
+        precmd_functions=(${precmd_functions:#__awsctx_register_completion})
+    fi
+}
+(( ${+precmd_functions} )) || typeset -ga precmd_functions
+if (( ${+functions[compdef]} )); then
+    compdef __awsctx_complete awsctx
+elif (( ! ${precmd_functions[(Ie)__awsctx_register_completion]} )); then
+    precmd_functions+=(__awsctx_register_completion)
+fi

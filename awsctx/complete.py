@@ -13,8 +13,12 @@ import os
 
 from awsctx import config
 
-# What the bash glue escapes with a backslash in an unquoted word (argcomplete's list).
+# What argcomplete escapes with a backslash in an unquoted word, for bash and (with `:`) zsh.
 _BASH_SPECIAL = "\\();<>|&!`$*?[]{} \t\n\"'"
+_ESCAPES = {
+    "bash": str.maketrans({char: "\\" + char for char in _BASH_SPECIAL}),
+    "zsh": str.maketrans({char: "\\" + char for char in _BASH_SPECIAL + ":"}),
+}
 # Characters after which the fast path hands over to argcomplete: quoting, escapes, comments and
 # expansions need its shell-aware lexer.
 _NEEDS_LEXER = "'\"\\#$`"
@@ -67,13 +71,8 @@ def _format(candidates: list[str], shell: str, environ: os._Environ[str] | dict[
     """What argcomplete prints for these candidates of an unquoted word with no word break in it."""
     ifs = environ.get("_ARGCOMPLETE_IFS", "\013")
     if shell != "fish":
-        special = _BASH_SPECIAL + (":" if shell == "zsh" else "")
-        escaped = []
-        for candidate in candidates:
-            for char in special:
-                candidate = candidate.replace(char, "\\" + char)
-            escaped.append(candidate)
-        candidates = escaped
+        table = _ESCAPES[shell]
+        candidates = [candidate.translate(table) for candidate in candidates]
     if environ.get("_ARGCOMPLETE_SUPPRESS_SPACE") != "1" and len(candidates) == 1 and candidates[0][-1] not in "=/:":
         candidates = [candidates[0] + " "]
     description_separator = environ.get("_ARGCOMPLETE_DFS")

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # awsctx shell integration for bash, printed by `awsctx init bash`.
 # Load it from ~/.bashrc with:  eval "$(awsctx init bash)"
 # Loading it twice changes nothing. Every name but `awsctx` is namespaced __awsctx_*; builtins are
@@ -55,7 +56,18 @@ __awsctx_complete() {
     if [[ -z $__awsctx_reply ]]; then
         return 0
     fi
-    IFS=$'\013\n' \builtin read -r -d '' -a COMPREPLY <<<"$__awsctx_reply" || :
+    # Split in memory (a here-string `read` costs a system call a byte) with globbing off, so that
+    # a candidate holding `*` stays itself.
+    \builtin local IFS=$'\013\n' __awsctx_noglob=0
+    if [[ $- == *f* ]]; then
+        __awsctx_noglob=1
+    fi
+    \builtin set -f
+    # shellcheck disable=SC2206 # word splitting on IFS is the point here
+    COMPREPLY=($__awsctx_reply)
+    if [[ $__awsctx_noglob == 0 ]]; then
+        \builtin set +f
+    fi
     if [[ $__awsctx_nospace == 1 && ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == *[=/:] ]]; then
         \builtin compopt -o nospace
     fi

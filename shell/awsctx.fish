@@ -16,18 +16,18 @@ function awsctx --description 'Switch AWS profiles and regions in this shell'
             __awsctx_run $argv
             return
     end
-    if test (count $argv) -eq 0; and not isatty stdout
+    if builtin test (builtin count $argv) -eq 0; and not builtin test -t 1
         __awsctx_run
         return
     end
-    set -l __awsctx_interactive ''
-    if isatty stdin; and isatty stdout
-        set __awsctx_interactive 1
+    builtin set -l __awsctx_interactive ''
+    if builtin test -t 0; and builtin test -t 1
+        builtin set __awsctx_interactive 1
     end
-    set -l __awsctx_code (AWSCTX_SHELL=fish AWSCTX_INTERACTIVE=$__awsctx_interactive \
-        AWSCTX_PREVIOUS="$__awsctx_previous" __awsctx_run $argv | string collect)
-    set -l __awsctx_status $pipestatus[1]
-    if test $__awsctx_status -ne 0
+    builtin set -l __awsctx_code (AWSCTX_SHELL=fish AWSCTX_INTERACTIVE=$__awsctx_interactive \
+        AWSCTX_PREVIOUS="$__awsctx_previous" __awsctx_run $argv | builtin string collect)
+    builtin set -l __awsctx_status $pipestatus[1]
+    if builtin test $__awsctx_status -ne 0
         return $__awsctx_status
     end
     builtin eval $__awsctx_code
@@ -36,10 +36,10 @@ end
 # Tab: argcomplete's protocol. The program writes one `candidate<TAB>description` a line on file
 # descriptor 8; fish escapes what it inserts.
 function __awsctx_complete
-    set -lx COMP_LINE (commandline -p | string collect)
-    set -lx COMP_POINT (commandline -cp | string collect | string length)
+    builtin set -lx COMP_LINE (builtin commandline -p | builtin string collect)
+    builtin set -lx COMP_POINT (builtin commandline -cp | builtin string collect | builtin string length)
     _ARGCOMPLETE=1 _ARGCOMPLETE_SHELL=fish _ARGCOMPLETE_IFS=\n _ARGCOMPLETE_DFS=\t _ARGCOMPLETE_SUPPRESS_SPACE=1 \
         __awsctx_run 8>&1 9>/dev/null 1>/dev/null 2>/dev/null </dev/null
 end
-complete --command awsctx --erase
-complete --command awsctx --no-files --arguments '(__awsctx_complete)'
+builtin complete --command awsctx --erase
+builtin complete --command awsctx --no-files --arguments '(__awsctx_complete)'

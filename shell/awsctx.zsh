@@ -38,7 +38,7 @@ awsctx() {
 # Tab: argcomplete's protocol. The program writes `candidate:description` pairs, escaped for zsh
 # and separated by vertical tabs, on file descriptor 8.
 __awsctx_complete() {
-    \builtin emulate -L zsh
+    # No `emulate` here: the completion system has set the options its functions need.
     \builtin local __awsctx_line __awsctx_reply
     \builtin local -a __awsctx_candidates
     __awsctx_line="${(j: :)words[1,CURRENT]}"

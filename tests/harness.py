@@ -1,0 +1,208 @@
+"""Drive real bash, zsh and fish processes with the awsctx integration loaded."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pexpect
+
+SHELLS = ("bash", "zsh", "fish")
+VENV_BIN = Path(sys.executable).parent
+AWSCTX = VENV_BIN / "awsctx"
+DUMPENV = Path(__file__).with_name("dumpenv.py")
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "seed" / ".aws"
+PAST = time.time() - 3600  # file times an hour old: awsctx caches only files that have settled
+
+
+def require_shell(shell: str) -> str:
+    """The shell's path; a missing shell fails the run (it is never skipped)."""
+    path = shutil.which(shell)
+    assert path, f"{shell} is not installed: .ci/run installs it"
+    return path
+
+
+def init_line(shell: str) -> str:
+    if shell == "fish":
+        return "awsctx init fish | source"
+    return f'eval "$(awsctx init {shell})"'
+
+
+def dump(label: str) -> str:
+    """A shell command printing the exported environment as JSON (same syntax in the three shells)."""
+    return f"'{sys.executable}' '{DUMPENV}' {label}"
+
+
+def last_status(shell: str) -> str:
+    """The last command's exit status, in the shell's own syntax."""
+    return "$status" if shell == "fish" else "$?"
+
+
+def base_env(home: Path) -> dict[str, str]:
+    """A clean environment: no AWS variables from the machine, HOME in the test's folder."""
+    return {
+        "HOME": str(home),
+        "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TERM": "dumb",
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "USER": "tester",
+    }
+
+
+def make_home(root: Path, seed: bool = True) -> Path:
+    home = root / "home"
+    (home / ".aws").mkdir(parents=True, exist_ok=True)
+    if seed:
+        for name in ("config", "credentials"):
+            target = home / ".aws" / name
+            target.write_text((SEED / name).read_text())
+            os.utime(target, (PAST, PAST))
+    return home
+
+
+def write_aws(home: Path, config: str | None = None, credentials: str | None = None) -> None:
+    for name, text in (("config", config), ("credentials", credentials)):
+        if text is not None:
+            target = home / ".aws" / name
+            target.write_text(text)
+            os.utime(target, (PAST, PAST))
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+    envs: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def aws(self, label: str) -> dict[str, str]:
+        """The AWS_* and AWSCTX_* variables exported at `label`."""
+        return {k: v for k, v in self.envs[label].items() if k.startswith(("AWS_", "AWSCTX_"))}
+
+    @property
+    def output(self) -> str:
+        """stdout without the environment dumps."""
+        return "".join(line for line in self.stdout.splitlines(keepends=True) if not line.startswith("@@ENV "))
+
+
+def run(shell: str, script: str, env: dict[str, str], init: bool = True, strict: bool = False) -> Result:
+    """Run `script` in a non-interactive `shell` started without rc files."""
+    path = require_shell(shell)
+    prelude = []
+    if strict and shell != "fish":
+        prelude.append("set -euo pipefail")
+    if init:
+        prelude.append(init_line(shell))
+    # A last no-op so that bash and zsh never exec the final command in place (which changes SHLVL).
+    text = "\n".join([*prelude, script, "" if shell == "fish" else "\\builtin :"]) + "\n"
+    if shell == "bash":
+        argv = [path, "--norc", "--noprofile", "-c", text]
+    elif shell == "zsh":
+        argv = [path, "-f", "-c", text]
+    else:
+        argv = [path, "--no-config", "--private", "-c", text]
+    completed = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    result = Result(completed.returncode, completed.stdout, completed.stderr)
+    for line in completed.stdout.splitlines():
+        if line.startswith("@@ENV "):
+            record = json.loads(line[6:])
+            result.envs[record["label"]] = record["env"]
+    return result
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][A-Z0-9]|\x1b[=>]|[\x07\x08]|\r")
+
+
+def strip_ansi(text: str) -> str:
+    return ANSI.sub("", text)
+
+
+class Interactive:
+    """An interactive shell in a pseudo-terminal, as a user has it."""
+
+    def __init__(self, shell: str, env: dict[str, str], home: Path, rc: str = "", init: bool = True) -> None:
+        path = require_shell(shell)
+        env = dict(env, TERM="xterm-256color")
+        self.shell = shell
+        self.counter = 0
+        lines = [rc]
+        if init:
+            lines.append(init_line(shell))
+        if shell == "bash":
+            rcfile = home / ".test_bashrc"
+            rcfile.write_text(
+                "\n".join(["PS1='$ '", "bind 'set bell-style none'", "bind 'set show-all-if-ambiguous on'", *lines])
+                + "\n"
+            )
+            argv = ["--noprofile", "--rcfile", str(rcfile), "-i"]
+        elif shell == "zsh":
+            zdotdir = home / ".zdot"
+            zdotdir.mkdir(exist_ok=True)
+            (zdotdir / ".zshrc").write_text(
+                "\n".join(["autoload -Uz compinit && compinit -u", "PS1='%% '", "unsetopt beep", *lines]) + "\n"
+            )
+            env["ZDOTDIR"] = str(zdotdir)
+            argv = ["-i"]
+        else:
+            confdir = home / ".config" / "fish"
+            confdir.mkdir(parents=True, exist_ok=True)
+            (confdir / "config.fish").write_text(
+                "\n".join(["set -g fish_greeting ''", "function fish_title; end", *lines]) + "\n"
+            )
+            argv = ["-i"]
+        self.child = pexpect.spawn(path, argv, env=env, dimensions=(50, 200), encoding="utf-8", timeout=30)
+        self.sync()
+
+    def sync(self) -> str:
+        """Wait until the shell has run everything typed so far; return what it printed meanwhile."""
+        self.counter += 1
+        token = f"SYNC{self.counter}"
+        # Typed as two words so that the echo of the typed line does not match the output.
+        self.child.sendline(f"echo {token[:2]}''{token[2:]}")
+        self.child.expect(f"{token}\r\n")
+        # Drop the echo of the typed sync line.
+        lines = strip_ansi(self.child.before).split("\n")
+        return "\n".join(line for line in lines if "SY''NC" not in line)
+
+    def run(self, command: str) -> str:
+        """Run one command line and return its output, without the echo of the typed line."""
+        self.child.sendline(command)
+        lines = self.sync().split("\n")
+        if command:
+            lines = [line for line in lines if not line.rstrip().endswith(command)]
+        return "\n".join(line for line in lines if line.strip())
+
+    def complete(self, text: str, tabs: int = 1, settle: float = 1.5) -> str:
+        """Type `text`, press Tab, and return what the terminal showed after it."""
+        self.child.send(text)
+        for _ in range(tabs):
+            self.child.send("\t")
+            time.sleep(settle)
+        try:
+            shown = self.child.read_nonblocking(1_000_000, timeout=1)
+        except pexpect.TIMEOUT:
+            shown = ""
+        return strip_ansi(shown)
+
+    def expect_answering(self, pattern: str) -> None:
+        """Wait for `pattern`, replying to cursor-position queries (ESC [ 6 n) as a terminal would."""
+        while self.child.expect(["\x1b\\[6n", pattern]) == 0:
+            self.child.send("\x1b[1;1R")
+
+    def cancel_line(self) -> None:
+        self.child.sendcontrol("c")
+        self.sync()
+
+    def close(self) -> None:
+        self.child.close(force=True)

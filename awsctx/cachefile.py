@@ -30,7 +30,7 @@ def write_atomic(path: str, data: bytes) -> None:
             os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:
-        try:  # noqa: SIM105 - contextlib costs milliseconds on the hot path
+        try:
             os.unlink(temporary)
         except OSError:
             pass

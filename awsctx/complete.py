@@ -13,12 +13,20 @@ import os
 
 from awsctx import config
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs more than a whole Tab
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 # What argcomplete escapes with a backslash in an unquoted word, for bash and (with `:`) zsh.
 _BASH_SPECIAL = "\\();<>|&!`$*?[]{} \t\n\"'"
+# What it leaves bare but a shell still expands: `~` (home folders), `#` (comments), `=` (zsh's
+# `=cmd`), `^` and `%` (zsh globs and prompt syntax). A backslash before them is always harmless.
+_EXTRA_SPECIAL = "~#=^%"
 _ESCAPES = {
-    "bash": str.maketrans({char: "\\" + char for char in _BASH_SPECIAL}),
-    "zsh": str.maketrans({char: "\\" + char for char in _BASH_SPECIAL + ":"}),
+    "bash": str.maketrans({char: "\\" + char for char in _BASH_SPECIAL + _EXTRA_SPECIAL}),
+    "zsh": str.maketrans({char: "\\" + char for char in _BASH_SPECIAL + _EXTRA_SPECIAL + ":"}),
 }
+_EXTRA_ESCAPES = str.maketrans({char: "\\" + char for char in _EXTRA_SPECIAL})
 # Characters after which the fast path hands over to argcomplete: quoting, escapes, comments and
 # expansions need its shell-aware lexer.
 _NEEDS_LEXER = "'\"\\#$`"
@@ -28,9 +36,14 @@ _SHELLS = ("bash", "zsh", "fish")
 def target_candidates(prefix: str, with_commands: bool) -> list[str]:
     """Subcommand words (where they are allowed) and profile names that start with `prefix`."""
     from awsctx.commands import COMMANDS
+    from awsctx.errors import UserError
 
     names = list(COMMANDS) if with_commands else []
-    names.extend(config.load().profiles)
+    try:
+        names.extend(config.load().profiles)
+    except UserError:
+        pass  # Tab on a broken config offers no profiles; the next command says what is wrong
+
     # dict keeps the order and drops a profile named like a command.
     return list(dict.fromkeys(name for name in names if name.startswith(prefix)))
 
@@ -70,7 +83,9 @@ def fast_complete(environ: os._Environ[str] | dict[str, str]) -> bool:
 def _format(candidates: list[str], shell: str, environ: os._Environ[str] | dict[str, str]) -> str:
     """What argcomplete prints for these candidates of an unquoted word with no word break in it."""
     ifs = environ.get("_ARGCOMPLETE_IFS", "\013")
-    if shell != "fish":
+    if shell == "fish":
+        candidates = _fish_insertable(candidates)
+    else:
         table = _ESCAPES[shell]
         candidates = [candidate.translate(table) for candidate in candidates]
     if environ.get("_ARGCOMPLETE_SUPPRESS_SPACE") != "1" and len(candidates) == 1 and candidates[0][-1] not in "=/:":
@@ -81,6 +96,11 @@ def _format(candidates: list[str], shell: str, environ: os._Environ[str] | dict[
     if shell == "zsh":
         candidates = [candidate + ":" for candidate in candidates]
     return ifs.join(candidates)
+
+
+def _fish_insertable(candidates: list[str]) -> list[str]:
+    """fish reads a tab as the start of a description: a name holding one would be offered cut short."""
+    return [candidate for candidate in candidates if "\t" not in candidate]
 
 
 def _write(text: str, environ: os._Environ[str] | dict[str, str]) -> None:
@@ -95,17 +115,36 @@ def _write(text: str, environ: os._Environ[str] | dict[str, str]) -> None:
         os.write(1, text.encode("utf-8"))
 
 
-def argcomplete_complete(argv_words: list[str]) -> None:
+def argcomplete_complete(argv_words: list[str], exit_method: Callable[[int], object] = os._exit) -> None:
     """Every other completion: argcomplete over the parser of the command being typed."""
     import argcomplete
 
     from awsctx import cli
 
+    class Finder(argcomplete.CompletionFinder):
+        def _init_debug_stream(self) -> None:
+            # argcomplete would open file descriptor 9, which is not always its to take.
+            from argcomplete import io as argcomplete_io
+
+            argcomplete_io.debug_stream = open(os.devnull, "w")  # noqa: SIM115 - lives until the process exits
+
+        def quote_completions(self, completions: list[str], cword_prequote: str, last_wordbreak_pos: int | None):
+            quoted = super().quote_completions(completions, cword_prequote, last_wordbreak_pos)
+            if os.environ.get("_ARGCOMPLETE_SHELL") == "fish":
+                return _fish_insertable(quoted)
+            if cword_prequote or os.environ.get("_ARGCOMPLETE_SHELL", "bash") not in _ESCAPES:
+                return quoted
+            escaped = [completion.translate(_EXTRA_ESCAPES) for completion in quoted]
+            for before, after in zip(quoted, escaped):
+                if before in self._display_completions:
+                    self._display_completions[after] = self._display_completions[before]
+            return escaped
+
     parser, _ = cli.parser_for(argv_words)
     if argv_words and argv_words[0] in cli.PARSERS:
         # The subcommand's parser sees its own arguments: tell argcomplete the line starts one word later.
         os.environ["_ARGCOMPLETE"] = "2"
-    argcomplete.autocomplete(parser, always_complete_options=False)
+    Finder()(parser, always_complete_options=False, exit_method=exit_method)
 
 
 def words_before_cursor(environ: os._Environ[str] | dict[str, str]) -> list[str]:

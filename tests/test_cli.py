@@ -1,0 +1,69 @@
+"""The fast path for common command lines parses exactly as the argparse grammar does."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from awsctx import cli, main, switch
+from awsctx.errors import UsageError
+
+TOKENS = ["client2", "my prof", "use", "init", "-", "-r", "eu-west-1", "--force", "-c", "-u", "--current", "--", "-x"]
+TOKENS.append("")
+
+
+def slow_request(argv: list[str]) -> switch.Request | None:
+    """What argparse makes of `argv`; None when it refuses the command line."""
+    parser, arguments = cli.parser_for(argv)
+    try:
+        namespace = parser.parse_args(arguments)
+        return cli.request_from(namespace)
+    except (UsageError, SystemExit):
+        return None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=4))
+def test_fast_path_agrees_with_argparse(argv: list[str]) -> None:
+    fast = main.fast_request(argv)
+    if fast is not None:
+        assert fast == slow_request(argv), argv
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], switch.Request(switch.LIST)),
+        (["client2"], switch.Request(switch.SWITCH, "client2")),
+        (["use", "init"], switch.Request(switch.SWITCH, "init")),
+        (["client2", "-r", "eu-west-1"], switch.Request(switch.SWITCH, "client2", "eu-west-1")),
+        (["-r", "eu-west-1"], switch.Request(switch.REGION_ONLY, None, "eu-west-1")),
+        (["-"], switch.Request(switch.PREVIOUS)),
+        (["-u"], switch.Request(switch.UNSET)),
+        (["-c"], switch.Request(switch.CURRENT)),
+    ],
+)
+def test_hot_command_lines_take_the_fast_path(argv: list[str], expected: switch.Request) -> None:
+    assert main.fast_request(argv) == expected
+
+
+@pytest.mark.parametrize("argv", [["init"], ["init", "bash"], ["--help"], ["client2", "--force"], ["-c", "x"]])
+def test_everything_else_goes_to_argparse(argv: list[str]) -> None:
+    assert main.fast_request(argv) is None
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["-c", "client2"], "-c and -u take no profile"),
+        (["--force"], "--force goes with -r"),
+        (["-", "-r", "eu-west-1"], "restores the previous region"),
+        (["use"], "required"),
+        (["-c", "-u"], "not allowed with"),
+    ],
+)
+def test_usage_errors_are_one_line_messages(argv: list[str], message: str) -> None:
+    parser, arguments = cli.parser_for(argv)
+    with pytest.raises(UsageError, match=message):
+        cli.request_from(parser.parse_args(arguments))

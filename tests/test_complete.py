@@ -1,0 +1,103 @@
+"""Completion's fast path writes exactly what argcomplete writes, for every shell."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from awsctx import complete
+
+WORDBREAKS = "\"'><=;|&(:"
+NAME_CHARS = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="[]\n\r")
+
+
+def write_profiles(home: Path, names: list[str]) -> None:
+    (home / ".aws").mkdir(parents=True, exist_ok=True)
+    (home / ".aws" / "credentials").write_text("".join(f"[{name}]\naws_access_key_id = x\n" for name in names))
+
+
+def completion_env(home: Path, shell: str, line: str) -> dict[str, str]:
+    env = {
+        "HOME": str(home),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "_ARGCOMPLETE": "1",
+        "_ARGCOMPLETE_SHELL": shell,
+        "COMP_LINE": line,
+        "COMP_POINT": str(len(line)),
+        "_ARGCOMPLETE_SUPPRESS_SPACE": "1",
+        "_ARGCOMPLETE_STDOUT_FILENAME": str(home / "out"),
+    }
+    if shell == "bash":
+        env["_ARGCOMPLETE_COMP_WORDBREAKS"] = WORDBREAKS
+    if shell == "fish":
+        env.update(_ARGCOMPLETE_IFS="\n", _ARGCOMPLETE_DFS="\t")
+    return env
+
+
+def both_paths(home: Path, shell: str, line: str) -> tuple[str | None, str]:
+    """(fast path output or None when it declines, argcomplete's output)."""
+    env = completion_env(home, shell, line)
+    out = home / "out"
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [k for k in os.environ if k.startswith(("AWS_", "_ARGCOMPLETE", "COMP_"))]:
+            patch.delenv(name)
+        for name, value in env.items():
+            patch.setenv(name, value)
+        out.unlink(missing_ok=True)
+        fast = out.read_text() if complete.fast_complete(dict(env)) else None
+        out.unlink(missing_ok=True)
+        complete.argcomplete_complete(complete.words_before_cursor(env), exit_method=lambda code: None)
+        slow = out.read_text()
+    return fast, slow
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    names=st.lists(
+        st.text(NAME_CHARS, min_size=1, max_size=12).map(str.strip).filter(bool), min_size=1, max_size=6, unique=True
+    ),
+    prefix_length=st.integers(0, 3),
+    shell=st.sampled_from(["bash", "zsh", "fish"]),
+    after_use=st.booleans(),
+)
+def test_fast_path_matches_argcomplete(
+    tmp_path: Path, names: list[str], prefix_length: int, shell: str, after_use: bool
+) -> None:
+    home = tmp_path / f"h{abs(hash((tuple(names), prefix_length, shell, after_use)))}"
+    write_profiles(home, names)
+    line = "awsctx " + ("use " if after_use else "") + names[0][:prefix_length]
+    fast, slow = both_paths(home, shell, line)
+    if fast is not None:
+        assert fast == slow, line
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_fast_path_answers_the_everyday_case(tmp_path: Path, shell: str) -> None:
+    write_profiles(tmp_path, ["client1", "client2", "my prof", "x$(y)", "mirego"])
+    fast, slow = both_paths(tmp_path, shell, "awsctx ")
+    assert fast is not None
+    assert fast == slow
+    separator = "\n" if shell == "fish" else "\013"
+    candidates = fast.split(separator)
+    expected = {"bash": "my\\ prof", "zsh": "my\\ prof:", "fish": "my prof\t"}[shell]
+    assert expected in candidates
+    assert any(candidate.startswith("init") for candidate in candidates)
+
+
+def test_fast_path_declines_quoted_words_and_flags(tmp_path: Path) -> None:
+    write_profiles(tmp_path, ["my prof"])
+    for line in ("awsctx 'my", 'awsctx "my', "awsctx my\\ p", "awsctx -", "awsctx client1 -r e", "awsctx init b"):
+        fast, _ = both_paths(tmp_path, "bash", line)
+        assert fast is None, line
+
+
+def test_argcomplete_completes_regions_and_shells(tmp_path: Path) -> None:
+    write_profiles(tmp_path, ["client1"])
+    _, regions = both_paths(tmp_path, "fish", "awsctx client1 -r ca-")
+    assert regions.split("\n") == ["ca-central-1\t", "ca-west-1\t"]
+    _, shells = both_paths(tmp_path, "fish", "awsctx init ")
+    assert {line.split("\t")[0] for line in shells.split("\n")} == {"bash", "zsh", "fish"}

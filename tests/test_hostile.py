@@ -1,0 +1,148 @@
+"""Hostile profile names and regions are data, never code: in switch and completion, in every shell.
+
+Each example writes a profile whose name mixes shell syntax (command substitution, quotes,
+globs, comments, tilde, zsh's `=cmd` and `%` escapes, ANSI bytes) with ordinary text, then in
+bash, zsh and fish: switches to it by name, switches to it again by the word Tab would insert,
+and tries a hostile region. The payloads all create one marker file, which must never appear.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from harness import SHELLS, base_env, dump, make_home, run, write_aws
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+FRAGMENTS = [
+    "$(touch {marker})",
+    "`touch {marker}`",
+    ";touch {marker};",
+    "|touch {marker}",
+    "&& touch {marker}",
+    "$HOME",
+    "${{HOME}}",
+    "'",
+    '"',
+    "\\",
+    "\\n",
+    "%F{{red}}",
+    "%",
+    "*",
+    "?",
+    "~",
+    "~root",
+    "{{a,b}}",
+    "!",
+    "!!",
+    "#",
+    "=ls",
+    "^",
+    " ",
+    "\t",
+    "\x1b[31m",
+    "é",
+    "日本",
+    "@",
+    "+",
+    ".",
+    "/",
+    ":",
+    "=",
+]
+PLAIN = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E, blacklist_characters="[]"), max_size=4)
+
+
+def hostile_name(marker: Path) -> st.SearchStrategy[str]:
+    pieces = st.lists(st.one_of(st.sampled_from(FRAGMENTS).map(lambda f: f.format(marker=marker)), PLAIN), min_size=1)
+    return (
+        pieces.map("".join)
+        # What an INI section header can hold as a name (the credentials file takes names literally).
+        .filter(lambda name: name == name.strip() and name and name != "DEFAULT" and not name.startswith("-"))
+    )
+
+
+def completion_then_switch(shell: str) -> str:
+    """Ask the shell's completion for `awsctx use <Tab>`, then run the line as Enter would."""
+    if shell == "bash":
+        return (
+            'COMP_LINE="awsctx use "; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(awsctx use ""); COMP_CWORD=2\n'
+            "__awsctx_complete awsctx '' use\n"
+            '[ "${#COMPREPLY[@]}" -eq 1 ] || echo "candidates: ${#COMPREPLY[@]}"\n'
+            'eval "awsctx use ${COMPREPLY[0]}"'
+        )
+    if shell == "zsh":
+        # Outside a completion widget `_describe` does not exist: stand in for it and take what the
+        # glue hands it, as `candidate:description` with `:` in the candidate escaped.
+        return (
+            '_describe() { __taken=("${(@P)4}"); }\n'
+            "words=(awsctx use ''); CURRENT=3\n"
+            "__awsctx_complete\n"
+            '(( ${#__taken} == 1 )) || echo "candidates: ${#__taken}"\n'
+            '__word="${__taken[1]%:}"\n'
+            'eval "awsctx use ${__word//\\\\:/:}"'
+        )
+    # fish hides candidates that start with `.` until one is typed (as with dotfiles).
+    return (
+        "set -l typed ''; string match -q '.*' -- $HOSTILE; and set typed .\n"
+        'set -l found (complete -C "awsctx use $typed")\n'
+        'test (count $found) -eq 1; or echo "candidates: "(count $found)\n'
+        "set -l word (string split -m1 \\t -- $found[1])[1]\n"
+        'eval "awsctx use "(string escape -- $word)'
+    )
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_hostile_names_are_data_in_every_shell(tmp_path_factory, data: st.DataObject) -> None:
+    root = tmp_path_factory.mktemp("hostile")
+    marker = root / "pwned"
+    name = data.draw(hostile_name(marker), label="name")
+    region = data.draw(st.sampled_from(FRAGMENTS).map(lambda f: "us-east-1" + f.format(marker=marker)), label="region")
+    home = make_home(root, seed=False)
+    write_aws(home, config="", credentials=f"[{name}]\naws_access_key_id = AKIAEXAMPLE\n")
+    env = dict(base_env(home), HOSTILE=name, HOSTILE_REGION=region)
+    for shell in SHELLS:
+        by_name = 'awsctx use -- "$HOSTILE"' if shell != "fish" else "awsctx use -- $HOSTILE"
+        bad_region = 'awsctx -r "$HOSTILE_REGION" --force' if shell != "fish" else "awsctx -r $HOSTILE_REGION --force"
+        script = "\n".join(
+            [
+                by_name,
+                dump("switched"),
+                "awsctx -u",
+                completion_then_switch(shell),
+                dump("completed"),
+                bad_region,
+                dump("region"),
+            ]
+        )
+        result = run(shell, script, env)
+        assert not marker.exists(), (shell, name)
+        assert result.aws("switched").get("AWS_PROFILE") == name, (shell, result.stderr)
+        if shell == "fish" and "\t" in name:
+            # fish cannot insert a tab from a completion (it starts a description): no candidate
+            # at all beats a candidate cut short.
+            assert "candidates: 0" in result.output
+        else:
+            assert "candidates:" not in result.output, (shell, result.output)
+            assert result.aws("completed").get("AWS_PROFILE") == name, (shell, result.stderr)
+        assert "not a region name" in result.stderr
+        assert result.envs["region"] == result.envs["completed"]
+    shutil.rmtree(root)
+
+
+def test_a_profile_named_like_a_payload_switches_literally(tmp_path: Path) -> None:
+    """One fixed example, readable on failure, through the config file's quoted-name syntax."""
+    marker = tmp_path / "pwned"
+    home = make_home(tmp_path, seed=False)
+    name = f"x$(touch {marker}) `touch {marker}` it's"
+    escaped = name.replace("\\", "\\\\").replace('"', '\\"')
+    write_aws(home, config=f'[profile "{escaped}"]\nregion = eu-west-1\n', credentials="")
+    env = dict(base_env(home), HOSTILE=name)
+    for shell in SHELLS:
+        switch = 'awsctx use -- "$HOSTILE"' if shell != "fish" else "awsctx use -- $HOSTILE"
+        result = run(shell, f"{switch}\n{dump('after')}", env)
+        assert result.aws("after").get("AWS_PROFILE") == name, result.stderr
+        assert result.aws("after").get("AWS_REGION") == "eu-west-1"
+    assert not marker.exists()

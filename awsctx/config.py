@@ -21,6 +21,9 @@ _SSO_SESSION_PREFIX = "sso-session"
 _SERVICES_PREFIX = "services"
 _CONFIGPARSER_DEFAULTS = "DEFAULT"
 _SHLEX_WHITESPACE = " \t\r\n"
+# configparser's section header ends at the last `]` of the line since Python 3.10 and at the first one before;
+# botocore runs on the same Python as awsctx, so follow that Python's rule.
+_HEADER_END = str.rfind if sys.version_info >= (3, 10) else str.find
 
 Settings = "dict[str, str | dict[str, str]]"
 
@@ -88,6 +91,8 @@ class UnknownProfileError(UserError):
         self.close = close
 
 
+# Raised whenever the parsing changes, so that no cache holds what an older parser made of a file.
+_CACHE_FORMAT = 2
 # A file changed this recently may change again within the same timestamp tick unseen: not cached.
 _RACY_SECONDS = 2
 
@@ -103,7 +108,8 @@ def load() -> AwsConfig:
     credentials_path = paths.credentials_file()
     stats = (_stat(config_path), _stat(credentials_path))
     cache_path = os.path.join(paths.cache_dir(), "profiles.marshal")
-    key = (__version__, config_path, credentials_path, stats)
+    # The Python version is part of the key because the header rule above depends on it.
+    key = (__version__, _CACHE_FORMAT, sys.version_info[:2], config_path, credentials_path, stats)
     cached = _read_cache(cache_path, key)
     if cached is not None:
         return cached
@@ -128,7 +134,7 @@ def _read_cache(cache_path: str, key: tuple) -> AwsConfig | None:
         return None  # missing, unreadable or corrupt: parse again and replace it
     if stored_key != key:
         return None
-    config = AwsConfig(key[1], key[2])
+    config = AwsConfig(key[3], key[4])
     config.profiles, config.sso_sessions, config.services, config.origins = profiles, sso_sessions, services, origins
     return config
 
@@ -186,6 +192,8 @@ def read_ini(path: str) -> dict[str, tuple[dict, int]] | None:
     """Sections of an INI file as botocore reads them: {header: (settings, line of the header)}.
 
     None when the file does not exist (not an error: the AWS CLI runs without either file).
+    A folder or an unreadable file is an error, although botocore silently reads nothing from either:
+    awsctx would otherwise list no profiles without saying why.
     Mirrors `configparser.RawConfigParser` with its defaults (strict, `=` and `:` delimiters,
     `#`/`;` whole-line comments, indented continuation lines, lower-cased keys, `[DEFAULT]` values
     inherited by every section) followed by botocore's parsing of nested `key =` blocks.
@@ -204,7 +212,9 @@ def read_ini(path: str) -> dict[str, tuple[dict, int]] | None:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        lineno = data.count(b"\n", 0, error.start) + 1
+        before = data[: error.start]
+        # Lines as universal newlines count them: \r\n, \n and a lone \r each end one.
+        lineno = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
         raise ConfigError(path, lineno, "is not UTF-8 text", "save the file as UTF-8") from None
     if text.startswith("\ufeff"):
         raise ConfigError(
@@ -220,27 +230,33 @@ def read_ini(path: str) -> dict[str, tuple[dict, int]] | None:
     key: str | None = None
     indent_level = 0
     blank_lines = 0  # blank lines since the last value line: kept inside a multi-line value
-    multiline: list[tuple[dict, str, int]] = []  # values with continuation lines, finished below
+    # Values with continuation lines (settings, key, line numbers of those lines), finished below.
+    multiline: list[tuple[dict, str, list[int]]] = []
+    intern = sys.intern  # a local: looked up once, not on each of thousands of lines
 
     for lineno, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped:
             blank_lines += 1
             continue
-        if stripped[0] in "#;":
+        first = stripped[0]
+        if first == "#" or first == ";":
             continue
-        indent = len(line) - len(line.lstrip()) if line[0].isspace() else 0
+        # strip() returns the line itself when there is nothing to strip: the common, unindented case.
+        indent = 0 if stripped is line else len(line) - len(line.lstrip())
         if indent > indent_level and key is not None and current is not None:
             # A continuation line: part of the value above.
             if not multiline or multiline[-1][0] is not current or multiline[-1][1] != key:
-                multiline.append((current, key, lineno))
+                multiline.append((current, key, [lineno]))
+            else:
+                multiline[-1][2].append(lineno)
             current[key] += "\n" * (blank_lines + 1) + stripped
             blank_lines = 0
             continue
         blank_lines = 0
         indent_level = indent
-        if stripped[0] == "[":
-            closing = stripped.rfind("]")
+        if first == "[":
+            closing = _HEADER_END(stripped, "]")
             if closing >= 2:
                 header = stripped[1:closing]
                 key = None
@@ -248,11 +264,10 @@ def read_ini(path: str) -> dict[str, tuple[dict, int]] | None:
                     current, current_header = defaults, header
                     continue
                 if header in sections:
-                    first = sections[header][1]
                     raise ConfigError(
                         path,
                         lineno,
-                        f"section [{header}] appears a second time (first at line {first})",
+                        f"section {_show(f'[{header}]')} appears a second time (first at line {sections[header][1]})",
                         "merge the two sections into one",
                     )
                 current, current_header = {}, header
@@ -275,36 +290,66 @@ def read_ini(path: str) -> dict[str, tuple[dict, int]] | None:
                 f"{_show(stripped)} is not a [section] header, key = value, or comment",
                 "fix or remove that line",
             )
-        key = sys.intern(stripped[:delimiter].rstrip().lower())
+        key = intern(stripped[:delimiter].rstrip().lower())
         if key in current:
             raise ConfigError(
                 path,
                 lineno,
-                f"key {key!r} appears a second time in [{current_header}]",
+                f"key {key!r} appears a second time in {_show(f'[{current_header}]')}",
                 "keep one of the two lines",
             )
         # Interned: thousands of profiles repeat the same few values, and the cache stores each once.
-        current[key] = sys.intern(stripped[delimiter + 1 :].lstrip())
+        current[key] = intern(stripped[delimiter + 1 :].lstrip())
 
-    for settings, name, lineno in multiline:
+    # Lines of [DEFAULT] blocks botocore cannot split: an error only in a section that inherits them,
+    # since botocore splits each section's values, not [DEFAULT] itself.
+    bad_defaults: dict[str, int] = {}
+    for settings, name, linenos in multiline:
         value = settings[name].rstrip()
-        if value.startswith("\n"):
-            nested = _parse_nested(value)
-            if nested is None:
-                raise ConfigError(
-                    path,
-                    lineno,
-                    f"the block under {name!r} has a line without '='",
-                    "write each indented line as key = value",
-                )
-            settings[name] = nested
-        else:
+        if not value.startswith("\n"):
             settings[name] = value
+            continue
+        nested = _parse_nested(value)
+        if nested is not None:
+            settings[name] = nested
+        elif settings is defaults:
+            bad_defaults[name] = _bad_nested_line(lines, linenos)
+        else:
+            raise _nested_error(path, _bad_nested_line(lines, linenos), name, _header_of(sections, settings))
     if defaults:
-        for settings, _ in sections.values():
+        for header, (settings, _) in sections.items():
             for name, value in defaults.items():
-                settings.setdefault(name, value)
+                if name in settings:
+                    continue
+                if name in bad_defaults:
+                    raise _nested_error(path, bad_defaults[name], name, _CONFIGPARSER_DEFAULTS, inherited_by=header)
+                # A copy per section, as botocore's deepcopy gives: a change to one must not show in the others.
+                settings[name] = dict(value) if isinstance(value, dict) else value
     return sections
+
+
+def _header_of(sections: dict[str, tuple[dict, int]], settings: dict) -> str:
+    return next(header for header, (found, _) in sections.items() if found is settings)
+
+
+def _bad_nested_line(lines: list[str], linenos: list[int]) -> int:
+    """The first of a block's lines that botocore cannot split at '=', for the message."""
+    for lineno in linenos:
+        # botocore splits the joined value with str.splitlines, which also breaks at \v, \f, \x1c...
+        for piece in lines[lineno - 1].splitlines():
+            if piece.strip() and "=" not in piece:
+                return lineno
+    return linenos[0]
+
+
+def _nested_error(path: str, lineno: int, name: str, header: str, inherited_by: str | None = None) -> ConfigError:
+    where = _show(f"[{header}]") + (f" (inherited by {_show(f'[{inherited_by}]')})" if inherited_by else "")
+    return ConfigError(
+        path,
+        lineno,
+        f"the indented block under {name!r} in {where} has a line without '='",
+        "write each indented line as key = value",
+    )
 
 
 def _parse_nested(value: str) -> dict[str, str] | None:

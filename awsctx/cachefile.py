@@ -9,8 +9,22 @@ PRIVATE_FILE_MODE = 0o600
 
 
 def ensure_private_dir(path: str) -> None:
-    """Create `path` (and parents) readable by the user alone; tighten it if it exists."""
-    os.makedirs(path, mode=PRIVATE_DIR_MODE, exist_ok=True)
+    """Create `path` readable by the user alone, with any missing parents likewise (os.makedirs would
+    give those the umask's mode); tighten `path` itself if it exists. Existing parents stay as they are."""
+    missing = []
+    folder = os.path.abspath(path)
+    while not os.path.isdir(folder):
+        missing.append(folder)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, PRIVATE_DIR_MODE)
+        except FileExistsError:
+            pass  # another process made it meanwhile
+        os.chmod(folder, PRIVATE_DIR_MODE)  # mkdir's mode is filtered by the umask
     if os.stat(path).st_mode & 0o777 != PRIVATE_DIR_MODE:
         os.chmod(path, PRIVATE_DIR_MODE)
 

@@ -44,6 +44,19 @@ def _add_region_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="accept a region awsctx does not know")
 
 
+def _add_credential_options(parser: argparse.ArgumentParser) -> None:
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument(
+        "-n", "--no-credentials", action="store_true", help="switch without checking or fetching credentials"
+    )
+    mode.add_argument(
+        "--export", action="store_true", help="also export the credentials (AWS_ACCESS_KEY_ID, ...) for tools"
+    )
+    parser.add_argument(
+        "--mfa-code", metavar="CODE", help="the MFA code, for scripts (otherwise asked on the terminal)"
+    )
+
+
 def switch_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="awsctx",
@@ -67,6 +80,7 @@ def switch_parser() -> argparse.ArgumentParser:
     )
     target.completer = _complete_targets  # type: ignore[attr-defined]
     _add_region_options(parser)
+    _add_credential_options(parser)
     exclusive = parser.add_mutually_exclusive_group()
     exclusive.add_argument("-c", "--current", action="store_true", help="print the current profile; exit 1 when none")
     exclusive.add_argument("-u", "--unset", action="store_true", help="unset every variable awsctx set")
@@ -79,6 +93,7 @@ def use_parser() -> argparse.ArgumentParser:
     target = parser.add_argument("target", metavar="PROFILE")
     target.completer = _complete_profiles  # type: ignore[attr-defined]
     _add_region_options(parser)
+    _add_credential_options(parser)
     return parser
 
 
@@ -87,10 +102,79 @@ def init_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(prog="awsctx init", description="Print the shell integration; load it from your shell's rc file.")
     parser.add_argument("shell", nargs="?", choices=shells.SUPPORTED, help="detected when omitted")
+    parser.add_argument(
+        "--no-prompt",
+        action="store_true",
+        help="leave the prompt alone (also AWSCTX_NO_PROMPT=1); place the awsctx_prompt segment yourself",
+    )
     return parser
 
 
-PARSERS = {"use": use_parser, "init": init_parser}
+def _add_mfa_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--mfa-code", metavar="CODE", help="the MFA code, for scripts (otherwise asked on the terminal)"
+    )
+
+
+def whoami_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="awsctx whoami", description="Show the account, ARN, alias, region and expiry of a profile.")
+    parser.add_argument(
+        "profile", nargs="?", metavar="PROFILE", help="default: the active profile"
+    ).completer = _complete_profiles  # type: ignore[attr-defined]
+    parser.add_argument("--json", action="store_true", help="print JSON")
+    _add_mfa_option(parser)
+    return parser
+
+
+def export_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="awsctx export",
+        description="Print a profile's credentials as shell exports, for tools that cannot read profiles.",
+    )
+    parser.add_argument(
+        "profile", nargs="?", metavar="PROFILE", help="default: the active profile"
+    ).completer = _complete_profiles  # type: ignore[attr-defined]
+    parser.add_argument("--format", choices=("env", "fish", "json"), help="default: the calling shell's syntax")
+    _add_mfa_option(parser)
+    return parser
+
+
+def exec_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="awsctx exec", description="Run a command with a profile's credentials in its environment.")
+    parser.add_argument("profile", metavar="PROFILE").completer = _complete_profiles  # type: ignore[attr-defined]
+    _add_mfa_option(parser)
+    parser.add_argument("command", nargs=argparse.REMAINDER, metavar="-- COMMAND", help="the command and its arguments")
+    return parser
+
+
+def login_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="awsctx login", description="Log in to IAM Identity Center (SSO) with the device-code flow.")
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument(
+        "profile", nargs="?", metavar="PROFILE", help="default: the active profile"
+    ).completer = _complete_profiles  # type: ignore[attr-defined]
+    target.add_argument("--sso-session", metavar="NAME", help="log in to this [sso-session] directly")
+    parser.add_argument("--no-browser", action="store_true", help="only print the URL and code")
+    parser.add_argument("--force", action="store_true", help="log in again even with a valid token")
+    return parser
+
+
+def doctor_parser() -> argparse.ArgumentParser:
+    return _Parser(
+        prog="awsctx doctor",
+        description="Check the config files, every profile, the caches and the shell integration.",
+    )
+
+
+PARSERS = {
+    "doctor": doctor_parser,
+    "use": use_parser,
+    "init": init_parser,
+    "whoami": whoami_parser,
+    "export": export_parser,
+    "exec": exec_parser,
+    "login": login_parser,
+}
 
 
 def parser_for(argv: list[str]) -> tuple[argparse.ArgumentParser, list[str]]:
@@ -109,14 +193,15 @@ def request_from(namespace: argparse.Namespace) -> switch.Request:
         return switch.Request(switch.CURRENT if namespace.current else switch.UNSET)
     if namespace.force and not namespace.region:
         raise UsageError("--force goes with -r REGION")
+    credentials = "off" if namespace.no_credentials else "export" if namespace.export else None
     if target == "-":
         if namespace.region:
             raise UsageError("`awsctx -` restores the previous region too; switch first, then use -r")
-        return switch.Request(switch.PREVIOUS)
+        return switch.Request(switch.PREVIOUS, credentials=credentials, mfa_code=namespace.mfa_code)
     if target is not None:
         if not target:
             raise UsageError("the profile name is empty")
-        return switch.Request(switch.SWITCH, target, namespace.region, namespace.force)
+        return switch.Request(switch.SWITCH, target, namespace.region, namespace.force, credentials, namespace.mfa_code)
     if namespace.region:
         return switch.Request(switch.REGION_ONLY, None, namespace.region, namespace.force)
     return switch.Request(switch.LIST)
@@ -125,9 +210,28 @@ def request_from(namespace: argparse.Namespace) -> switch.Request:
 def run(argv: list[str], shell: str | None, interactive: bool) -> int:
     parser, arguments = parser_for(argv)
     namespace = parser.parse_args(arguments)
+    command = argv[0] if argv and argv[0] in PARSERS else None
+    if command in ("whoami", "export", "exec"):
+        from awsctx import credcommands
+
+        if command == "whoami":
+            return credcommands.whoami(namespace.profile, namespace.json, namespace.mfa_code)
+        if command == "export":
+            return credcommands.export(namespace.profile, namespace.format, namespace.mfa_code)
+        words = namespace.command[1:] if namespace.command[:1] == ["--"] else namespace.command
+        return credcommands.exec_command(namespace.profile, words, namespace.mfa_code)
+    if command == "doctor":
+        from awsctx import doctor
+
+        return doctor.run()
+    if command == "login":
+        from awsctx import sso
+
+        return sso.run_login(namespace.profile, namespace.sso_session, not namespace.no_browser, force=namespace.force)
     if argv and argv[0] == "init":
         from awsctx import shellinit
 
-        sys.stdout.write(shellinit.render(namespace.shell or shellinit.detect_shell(strict=True)))
+        target = namespace.shell or shellinit.detect_shell(strict=True)
+        sys.stdout.write(shellinit.render(target, place_prompt=not namespace.no_prompt))
         return 0
     return switch.run(request_from(namespace), shell, interactive)

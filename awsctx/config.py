@@ -54,7 +54,15 @@ class Origin:
 class AwsConfig:
     """Profiles (config and credentials merged), SSO sessions and service sections."""
 
-    __slots__ = ("config_path", "credentials_path", "origins", "profiles", "services", "sso_sessions")
+    __slots__ = (
+        "config_path",
+        "credential_names",
+        "credentials_path",
+        "origins",
+        "profiles",
+        "services",
+        "sso_sessions",
+    )
 
     def __init__(self, config_path: str, credentials_path: str) -> None:
         self.config_path = config_path
@@ -64,6 +72,13 @@ class AwsConfig:
         self.services: dict[str, dict] = {}
         # Where each profile was first defined: (0 for the config file or 1 for credentials, line).
         self.origins: dict[str, tuple[int, int]] = {}
+        # The credentials file's sections in file order: the list shows them first.
+        self.credential_names: list[str] = []
+
+    def listing(self) -> list[str]:
+        """Profile names as `awsctx` lists them: the credentials file's first, then the config's."""
+        first = dict.fromkeys(self.credential_names)
+        return list(first) + [name for name in self.profiles if name not in first]
 
     def origin(self, name: str) -> Origin | None:
         """Where profile NAME is defined, for messages."""
@@ -92,7 +107,7 @@ class UnknownProfileError(UserError):
 
 
 # Raised whenever the parsing changes, so that no cache holds what an older parser made of a file.
-_CACHE_FORMAT = 2
+_CACHE_FORMAT = 3
 # A file changed this recently may change again within the same timestamp tick unseen: not cached.
 _RACY_SECONDS = 2
 
@@ -129,13 +144,14 @@ def _stat(path: str) -> tuple[int, int, int, int] | None:
 def _read_cache(cache_path: str, key: tuple) -> AwsConfig | None:
     try:
         with open(cache_path, "rb") as file:
-            stored_key, profiles, sso_sessions, services, origins = marshal.loads(file.read())
+            stored_key, profiles, sso_sessions, services, origins, credential_names = marshal.loads(file.read())
     except (OSError, EOFError, ValueError, TypeError):
         return None  # missing, unreadable or corrupt: parse again and replace it
     if stored_key != key:
         return None
     config = AwsConfig(key[3], key[4])
     config.profiles, config.sso_sessions, config.services, config.origins = profiles, sso_sessions, services, origins
+    config.credential_names = credential_names
     return config
 
 
@@ -146,7 +162,9 @@ def _write_cache(cache_path: str, key: tuple, config: AwsConfig, stats: tuple) -
     if any(stat is not None and now - stat[0] < _RACY_SECONDS * 1_000_000_000 for stat in stats):
         return
     try:
-        blob = marshal.dumps((key, config.profiles, config.sso_sessions, config.services, config.origins))
+        blob = marshal.dumps(
+            (key, config.profiles, config.sso_sessions, config.services, config.origins, config.credential_names)
+        )
         cachefile.write_atomic(cache_path, blob)
     except (OSError, ValueError):
         pass  # a cache that cannot be written only costs speed
@@ -178,6 +196,7 @@ def _parse(config_path: str, credentials_path: str) -> AwsConfig:
                 config.origins.setdefault(words[1], (0, lineno))
     credentials = read_ini(credentials_path)
     if credentials is not None:
+        config.credential_names = list(credentials)
         for name, (settings, lineno) in credentials.items():
             # Names in the credentials file are taken as they are, with no `profile ` prefix.
             if name in config.profiles:

@@ -24,5 +24,32 @@ SHELL_MODE = "AWSCTX_SHELL"  # the integration is calling: print code for this s
 PREVIOUS = "AWSCTX_PREVIOUS"  # this shell's previous profile and region, for `awsctx -`
 INTERACTIVE = "AWSCTX_INTERACTIVE"  # the function's stdout is a terminal (the program's is captured)
 
+# What the prompt shows, exported by a switch for the prompt segment and for other prompts and
+# tools (never a secret): a switch exports those it knows and unsets the rest; `awsctx -u` unsets
+# them all. Documented in docs/prompt.md.
+FACTS_PROFILE = "AWSCTX_PROFILE"  # the profile the facts below describe; stale once AWS_PROFILE differs
+ACCOUNT_ID = "AWSCTX_ACCOUNT_ID"
+ACCOUNT_ALIAS = "AWSCTX_ACCOUNT_ALIAS"
+EXPIRATION = "AWSCTX_EXPIRATION"  # when the credentials expire, in epoch seconds
+SSO_REFRESHABLE = "AWSCTX_SSO_REFRESHABLE"  # 1: an SSO session renews them without a login
+COLOR = "AWSCTX_COLOR"  # the profile's `color` (6 hex digits, as the console extension keeps it)
+PROD = "AWSCTX_PROD"  # 1: the profile matches AWSCTX_PROD_PATTERNS
+SEGMENT = "AWSCTX_SEGMENT"  # the segment's plain text, exported by the shell before every prompt
+PROMPT = (FACTS_PROFILE, ACCOUNT_ID, ACCOUNT_ALIAS, EXPIRATION, SSO_REFRESHABLE, COLOR, PROD, SEGMENT)
+
+# Facts of the credentials a switch checked (not secrets), beside the prompt's.
+ARN = "AWSCTX_ARN"
+
+# Export mode (`--export`, or AWSCTX_CREDENTIALS=export): the credentials themselves, for tools that
+# cannot read profiles. EXPORTED_KEYS marks that awsctx put them there, so that `-u` removes them
+# and never keys a user exported by hand.
+KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+KEY_EXPIRATIONS = ("AWS_SESSION_EXPIRATION", "AWS_CREDENTIAL_EXPIRATION")
+EXPORTED_KEYS = "AWSCTX_EXPORTED_KEYS"
+
 # User settings.
+CREDENTIALS = "AWSCTX_CREDENTIALS"  # check (the default), off, or export: what a switch does about credentials
 NO_PICKER = "AWSCTX_NO_FZF"
+NO_PROMPT = "AWSCTX_NO_PROMPT"  # read by `awsctx init`: leave the prompt alone (like --no-prompt)
+PROD_PATTERNS = "AWSCTX_PROD_PATTERNS"  # globs of production profile names, comma or space separated
+PROMPT_FORMAT = "AWSCTX_PROMPT_FORMAT"  # read by the shell at every prompt; placeholders in docs/prompt.md

@@ -11,12 +11,13 @@ def _expand(path: str) -> str:
     return os.path.expanduser(path)
 
 
+# Set but empty means "no such file" to botocore, not "the default": the same here.
 def config_file() -> str:
-    return _expand(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config")
+    return _expand(os.environ.get("AWS_CONFIG_FILE", "~/.aws/config"))
 
 
 def credentials_file() -> str:
-    return _expand(os.environ.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials")
+    return _expand(os.environ.get("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"))
 
 
 def display(path: str) -> str:
@@ -31,3 +32,18 @@ def cache_dir() -> str:
     """awsctx's own cache (the AWS CLI's caches live under ~/.aws)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "awsctx")
+
+
+def sso_cache_dir() -> str:
+    """Where the AWS CLI v2 and botocore keep IAM Identity Center tokens, shared with them."""
+    return os.path.join(os.path.expanduser("~"), ".aws", "sso", "cache")
+
+
+def lock_dir() -> str:
+    """Lock files that keep parallel awsctx processes from logging in or fetching credentials twice."""
+    return os.path.join(cache_dir(), "locks")
+
+
+def cli_cache_dir() -> str:
+    """The AWS CLI's cache of assumed-role and SSO role credentials, shared with it and botocore."""
+    return os.path.join(os.path.expanduser("~"), ".aws", "cli", "cache")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from awsctx import commands, shells
+from awsctx import commands, envvars, shells
 from awsctx.errors import UserError
 
 # Run by the integration on every call. `python -c` skips the console-script wrapper (which imports
@@ -37,14 +37,18 @@ def _case_patterns(shell: str, words: tuple[str, ...]) -> str:
     return separator.join(shells.quote(shell, word) for word in words)
 
 
-def render(shell: str) -> str:
+def render(shell: str, place_prompt: bool = True) -> str:
+    """The integration for `shell`; with `place_prompt`, it also puts the segment in the prompt."""
     if shell not in shells.SUPPORTED:
         raise UserError(f"awsctx does not support the {shell} shell; it supports {', '.join(shells.SUPPORTED)}")
     with open(template_path(shell), encoding="utf-8") as file:
         template = file.read()
     program = " ".join(shells.quote(shell, word) for word in program_command())
-    return template.replace("@AWSCTX_PROGRAM@", program).replace(
-        "@AWSCTX_DIRECT@", _case_patterns(shell, commands.DIRECT_COMMANDS + commands.DIRECT_FLAGS)
+    place = place_prompt and not os.environ.get(envvars.NO_PROMPT)
+    return (
+        template.replace("@AWSCTX_PROGRAM@", program)
+        .replace("@AWSCTX_DIRECT@", _case_patterns(shell, commands.DIRECT_COMMANDS + commands.DIRECT_FLAGS))
+        .replace("@AWSCTX_PLACE_PROMPT@", "1" if place else "''")
     )
 
 

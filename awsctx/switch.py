@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from awsctx import config, envvars, output, regions
+from awsctx import config, envvars, output, prompt, regions
 from awsctx.errors import UserError
 from awsctx.shells import Script
 
@@ -21,13 +21,23 @@ CHANGES_SHELL = (SWITCH, PREVIOUS, UNSET, REGION_ONLY)
 class Request:
     """One switching command line, parsed (by the fast path or by argparse: the same result)."""
 
-    __slots__ = ("action", "force", "profile", "region")
+    __slots__ = ("action", "credentials", "force", "mfa_code", "profile", "region")
 
-    def __init__(self, action: str, profile: str | None = None, region: str | None = None, force: bool = False):
+    def __init__(
+        self,
+        action: str,
+        profile: str | None = None,
+        region: str | None = None,
+        force: bool = False,
+        credentials: str | None = None,
+        mfa_code: str | None = None,
+    ):
         self.action = action
         self.profile = profile
         self.region = region
         self.force = force
+        self.credentials = credentials  # check, off or export; None: the AWSCTX_CREDENTIALS setting
+        self.mfa_code = mfa_code
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Request) and all(getattr(self, s) == getattr(other, s) for s in self.__slots__)
@@ -79,6 +89,7 @@ def run(request: Request, shell: str | None, interactive: bool) -> int:
         raise IntegrationMissing()
     script = Script(shell)
     before = State.current()
+    settings: dict | None = None  # the new profile's, for the prompt facts; None: the profile stays
     if request.action == SWITCH:
         assert request.profile is not None
         settings = config.load().profile(request.profile)
@@ -92,17 +103,54 @@ def run(request: Request, shell: str | None, interactive: bool) -> int:
         if previous is None:
             raise UserError("no previous profile in this shell yet; switch with `awsctx NAME` first")
         if previous.profile:
-            config.load().profile(previous.profile)  # still there?
+            settings = config.load().profile(previous.profile)  # still there?
         after = previous
     else:  # UNSET
         after = State("", "")
-    _apply(script, before, after)
+    identity, keys = None, None
+    if settings is not None and after.profile:
+        # Before anything is printed: a profile without working credentials changes nothing.
+        identity, keys = _credentials(request, after.profile, settings, interactive)
+    _apply(script, before, after, settings, identity, keys)
     sys.stdout.write(script.render())
-    _announce(before, after)
+    _announce(before, after, identity)
     return 0
 
 
-def _apply(script: Script, before: State, after: State) -> None:
+CREDENTIAL_MODES = ("check", "off", "export")
+
+
+def credential_mode(request: Request) -> str:
+    mode = request.credentials or os.environ.get(envvars.CREDENTIALS) or "check"
+    if mode not in CREDENTIAL_MODES:
+        raise UserError(f"{envvars.CREDENTIALS}={mode!r} is not one of {', '.join(CREDENTIAL_MODES)}")
+    return mode
+
+
+def _credentials(request: Request, profile: str, settings: dict, interactive: bool) -> tuple:
+    """(Identity, Resolved for export mode) of the profile's working credentials; (None, None) when
+    the user switched them off. From awsctx's index when still good (no botocore, no network)."""
+    mode = credential_mode(request)
+    if mode == "off":
+        return None, None
+    from awsctx import credentials
+
+    if mode == "check":
+        identity = credentials.cached_identity(profile, settings)
+        if identity is not None:
+            return identity, None
+    resolved = credentials.resolve(profile, config.load(), mfa_code=request.mfa_code, interactive=interactive)
+    return resolved.identity, resolved if mode == "export" else None
+
+
+def _apply(
+    script: Script,
+    before: State,
+    after: State,
+    settings: dict | None = None,
+    identity: object | None = None,
+    keys: object | None = None,
+) -> None:
     if after.profile:
         script.export(envvars.PROFILE, after.profile)
     else:
@@ -112,18 +160,42 @@ def _apply(script: Script, before: State, after: State) -> None:
         script.export(envvars.DEFAULT_REGION, after.region)
     else:
         script.unset(envvars.REGION, envvars.DEFAULT_REGION)
-    if after.profile:
+    exported_before = bool(os.environ.get(envvars.EXPORTED_KEYS))
+    if after.profile or exported_before:
         script.unset(*envvars.SHADOWING)
+    if exported_before and keys is None:
+        script.unset(*envvars.KEY_EXPIRATIONS, envvars.EXPORTED_KEYS)
+    if keys is not None:
+        from awsctx import credcommands
+
+        for name, value in credcommands.credential_variables({}, keys).items():  # type: ignore[arg-type]
+            script.export(name, value)
+        script.export(envvars.EXPORTED_KEYS, "1")
+    if identity is not None:
+        prompt.export(
+            script,
+            after.profile,
+            settings,
+            account_id=identity.account_id,  # type: ignore[attr-defined]
+            expiration=identity.expiration,  # type: ignore[attr-defined]
+            sso_refreshable=identity.sso_refreshable,  # type: ignore[attr-defined]
+        )
+        script.export(envvars.ARN, identity.arn)  # type: ignore[attr-defined]
+    else:
+        prompt.export(script, after.profile, settings)
+        if settings is not None or not after.profile:
+            script.unset(envvars.ARN)
     script.set_local("__awsctx_previous", before.encode())
 
 
-def _announce(before: State, after: State) -> None:
+def _announce(before: State, after: State, identity: object | None = None) -> None:
     if not after.profile and not after.region:
         output.success("Unset AWS_PROFILE and AWS_REGION")
         return
     region = after.region or "no region"
     if after.profile:
-        output.success(f"Switched to profile {after.profile!r} ({region})")
+        account = f", account {identity.account_id}" if identity is not None else ""  # type: ignore[attr-defined]
+        output.success(f"Switched to profile {after.profile!r} ({region}{account})")
     else:
         output.success(f"Region set to {region} (no profile)")
     if after.profile:
@@ -133,7 +205,7 @@ def _announce(before: State, after: State) -> None:
 
 
 def list_profiles(shell: str | None, interactive: bool) -> int:
-    names = list(config.load().profiles)
+    names = config.load().listing()
     if not names:
         output.error(f"no profiles in {config.environment_config_hint()}; add one with `aws configure --profile NAME`")
         return 1

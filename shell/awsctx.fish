@@ -43,3 +43,148 @@ function __awsctx_complete
 end
 builtin complete --command awsctx --erase
 builtin complete --command awsctx --no-files --arguments '(__awsctx_complete)'
+
+# ---------------------------------------------------------------------------------------------------
+# The prompt segment: profile, account, region and credential expiry of the active profile.
+# Rendered before each prompt from the variables a switch exported, with builtins only: a prompt
+# starts no process. The prompt prints the values as text: nothing in a profile name or alias is
+# ever run, and control characters are shown as `?`. Settings and variables: docs/prompt.md.
+
+# Whether this integration wraps fish_prompt (`awsctx init fish --no-prompt`: it does not).
+builtin set -g __awsctx_prompt_place @AWSCTX_PLACE_PROMPT@
+# What the last render was made from, and until when (epoch seconds) the time left it shows holds
+# (empty: nothing counts down).
+builtin set -g __awsctx_prompt_key ''
+builtin set -g __awsctx_prompt_until
+
+# Before every prompt: bring the segment (its text in __awsctx_prompt_text, also exported as
+# AWSCTX_SEGMENT for prompt programs such as starship, and its colour's escape sequences) up to
+# date. Most prompts find nothing changed: one comparison. Keeps $status.
+function __awsctx_prompt_hook --on-event fish_prompt
+    builtin set -l __awsctx_status $status
+    # Everything the segment shows but the clock; with the exported text first (a switch unsets it).
+    builtin set -l __awsctx_seen "$AWS_PROFILE$AWS_REGION$AWS_DEFAULT_REGION$AWSCTX_PROFILE$AWSCTX_ACCOUNT_ID$AWSCTX_ACCOUNT_ALIAS$AWSCTX_EXPIRATION$AWSCTX_SSO_REFRESHABLE$AWSCTX_COLOR$AWSCTX_PROD$AWSCTX_PROMPT_FORMAT$NO_COLOR$COLORTERM$fish_term24bit"
+    if builtin test "$AWSCTX_SEGMENT"\x1f"$__awsctx_seen" = "$__awsctx_prompt_key"
+        if not builtin set -q __awsctx_prompt_until[1]
+            return $__awsctx_status
+        end
+        # The time now, without `date`: a file's modification time plus its age.
+        if builtin test (builtin math (builtin path mtime /) + (builtin path mtime --relative /)) -lt $__awsctx_prompt_until
+            return $__awsctx_status
+        end
+    end
+    __awsctx_prompt_render
+    builtin set -g __awsctx_prompt_key "$AWSCTX_SEGMENT"\x1f"$__awsctx_seen"
+    return $__awsctx_status
+end
+
+# Render the segment from the variables: __awsctx_prompt_text, __awsctx_prompt_on and _off (the
+# colour's escape sequences), __awsctx_prompt_until, and the exported AWSCTX_SEGMENT.
+function __awsctx_prompt_render
+    builtin set -g __awsctx_prompt_text ''
+    builtin set -g __awsctx_prompt_on ''
+    builtin set -g __awsctx_prompt_off ''
+    builtin set -g __awsctx_prompt_until
+    builtin set -l __awsctx_profile "$AWS_PROFILE"
+    if builtin test -z "$__awsctx_profile"
+        builtin set -e AWSCTX_SEGMENT
+        return 0
+    end
+    builtin set -l __awsctx_id ''
+    builtin set -l __awsctx_alias ''
+    builtin set -l __awsctx_expiry ''
+    builtin set -l __awsctx_color
+    builtin set -l __awsctx_region "$AWS_REGION"
+    builtin test -n "$__awsctx_region"; or builtin set __awsctx_region "$AWS_DEFAULT_REGION"
+    # The facts describe AWSCTX_PROFILE: once AWS_PROFILE is changed by hand they no longer apply.
+    if not builtin set -q AWSCTX_PROFILE; or builtin test "$AWSCTX_PROFILE" = "$__awsctx_profile"
+        builtin set __awsctx_id "$AWSCTX_ACCOUNT_ID"
+        builtin set __awsctx_alias "$AWSCTX_ACCOUNT_ALIAS"
+        if builtin string match -qr '^[0-9]{1,12}$' -- "$AWSCTX_EXPIRATION"
+            builtin set -l __awsctx_now (builtin math (builtin path mtime /) + (builtin path mtime --relative /))
+            builtin set -l __awsctx_left (builtin math $AWSCTX_EXPIRATION - $__awsctx_now)
+            if builtin test $__awsctx_left -ge 3600
+                builtin set __awsctx_expiry (builtin printf '%dh%02dm left' (builtin math -s0 "$__awsctx_left / 3600") (builtin math -s0 "$__awsctx_left % 3600 / 60"))
+                # When the minutes shown change.
+                builtin set -g __awsctx_prompt_until (builtin math "$__awsctx_now + 1 + $__awsctx_left % 60")
+            else if builtin test $__awsctx_left -gt 0
+                # Rounded up: "0m left" would read as expired.
+                builtin set __awsctx_expiry (builtin math -s0 "($__awsctx_left + 59) / 60")"m left"
+                builtin set -g __awsctx_prompt_until (builtin math "$__awsctx_now + 1 + ($__awsctx_left - 1) % 60")
+            else if builtin test "$AWSCTX_SSO_REFRESHABLE" = 1
+                builtin set __awsctx_expiry refreshable
+            else
+                builtin set __awsctx_expiry expired
+            end
+        end
+        if builtin string match -qr '^[0-9a-fA-F]{6}$' -- "$AWSCTX_COLOR"
+            builtin set __awsctx_color $AWSCTX_COLOR
+        else if builtin test "$AWSCTX_PROD" = 1
+            builtin set __awsctx_color red
+        end
+        if builtin test "$AWSCTX_PROD" = 1
+            builtin set -a __awsctx_color --bold
+        end
+    end
+    if builtin test -z "$NO_COLOR"
+        builtin set -q __awsctx_color[1]; or builtin set __awsctx_color yellow
+        builtin set -g __awsctx_prompt_on (builtin set_color $__awsctx_color)
+        builtin set -g __awsctx_prompt_off (builtin set_color normal)
+    end
+    # Control characters (escape sequences, newlines) are shown as `?`, never sent to the terminal.
+    builtin set -l __awsctx_values (builtin string replace -ra '[\x00-\x1f\x7f-\x9f]' '?' -- $__awsctx_profile $__awsctx_id $__awsctx_alias $__awsctx_region)
+    builtin set -l __awsctx_account $__awsctx_values[3]
+    builtin test -n "$__awsctx_account"; or builtin set __awsctx_account $__awsctx_values[2]
+    builtin set -l __awsctx_text
+    if builtin test -z "$AWSCTX_PROMPT_FORMAT"
+        builtin set __awsctx_text (builtin string join ' ' -- aws:$__awsctx_values[1] $__awsctx_account $__awsctx_values[4] $__awsctx_expiry | builtin string replace -ra ' +' ' ' | builtin string trim -r)
+    else
+        # Placeholders become control characters first (none is left in a value), so that a value
+        # holding `{region}` stays itself. An empty one takes a space next to it along.
+        builtin set __awsctx_text (builtin string replace -ra '[\x00-\x1f\x7f-\x9f]' '?' -- "$AWSCTX_PROMPT_FORMAT")
+        builtin set -l __awsctx_names profile account account_id alias region expiry
+        builtin set -l __awsctx_marks \x11 \x12 \x13 \x14 \x15 \x16
+        builtin set -l __awsctx_all $__awsctx_values[1] $__awsctx_account $__awsctx_values[2..4] $__awsctx_expiry
+        for __awsctx_i in 1 2 3 4 5 6
+            builtin set -l __awsctx_mark $__awsctx_marks[$__awsctx_i]
+            builtin set __awsctx_text (builtin string replace -a "{$__awsctx_names[$__awsctx_i]}" $__awsctx_mark -- $__awsctx_text)
+            if builtin test -n "$__awsctx_all[$__awsctx_i]"
+                builtin set __awsctx_text (builtin string replace -a $__awsctx_mark $__awsctx_all[$__awsctx_i] -- $__awsctx_text)
+            else
+                builtin set __awsctx_text (builtin string replace -a " $__awsctx_mark" '' -- $__awsctx_text | builtin string replace -a "$__awsctx_mark " '' | builtin string replace -a $__awsctx_mark '')
+            end
+        end
+    end
+    builtin set -g __awsctx_prompt_text "$__awsctx_text"
+    builtin test "$AWSCTX_SEGMENT" = "$__awsctx_prompt_text"; or builtin set -gx AWSCTX_SEGMENT $__awsctx_prompt_text
+end
+
+# Print the segment last rendered, with a space after it; nothing when no profile is active.
+function __awsctx_prompt_print
+    builtin test -n "$__awsctx_prompt_text"; or return 0
+    builtin printf '%s%s%s ' "$__awsctx_prompt_on" "$__awsctx_prompt_text" "$__awsctx_prompt_off"
+end
+
+# Public: print the segment, for your own fish_prompt (or one loaded with --no-prompt). Keeps $status.
+function awsctx_prompt --description 'Print the awsctx segment: AWS profile, account, region, expiry'
+    builtin set -l __awsctx_status $status
+    __awsctx_prompt_hook
+    __awsctx_prompt_print
+    return $__awsctx_status
+end
+
+# Wrap the user's prompt once, however often this is loaded: the segment, then their prompt.
+if builtin test -n "$__awsctx_prompt_place"; and not builtin functions -q __awsctx_user_fish_prompt
+    if builtin functions -q fish_prompt
+        builtin functions --copy fish_prompt __awsctx_user_fish_prompt
+    else
+        function __awsctx_user_fish_prompt
+        end
+    end
+    function fish_prompt --description 'awsctx segment, then your prompt'
+        # Their prompt runs first, so that it sees $status and $pipestatus untouched.
+        builtin set -l __awsctx_user (__awsctx_user_fish_prompt | builtin string collect -N)
+        builtin test -z "$__awsctx_prompt_place"; or __awsctx_prompt_print
+        builtin printf '%s' $__awsctx_user
+    end
+end

@@ -57,6 +57,8 @@ def base_env(home: Path) -> dict[str, str]:
         "XDG_DATA_HOME": str(home / ".local" / "share"),
         "XDG_CACHE_HOME": str(home / ".cache"),
         "USER": "tester",
+        # Switching itself is tested without STS; tests of credentials turn this back on.
+        "AWSCTX_CREDENTIALS": "off",
     }
 
 
@@ -89,6 +91,10 @@ class Result:
     def aws(self, label: str) -> dict[str, str]:
         """The AWS_* and AWSCTX_* variables exported at `label`."""
         return {k: v for k, v in self.envs[label].items() if k.startswith(("AWS_", "AWSCTX_"))}
+
+    def aws_only(self, label: str) -> dict[str, str]:
+        """The AWS_* variables (the SDK's own) exported at `label`."""
+        return {k: v for k, v in self.envs[label].items() if k.startswith("AWS_")}
 
     @property
     def output(self) -> str:
@@ -131,14 +137,24 @@ def strip_ansi(text: str) -> str:
 class Interactive:
     """An interactive shell in a pseudo-terminal, as a user has it."""
 
-    def __init__(self, shell: str, env: dict[str, str], home: Path, rc: str = "", init: bool = True) -> None:
+    def __init__(
+        self,
+        shell: str,
+        env: dict[str, str],
+        home: Path,
+        rc: str = "",
+        init: bool = True,
+        prefix: tuple[str, ...] = (),
+        init_options: str = "",
+    ) -> None:
+        """`prefix`: words to run the shell under (e.g. strace); `init_options`: for `awsctx init SHELL`."""
         path = require_shell(shell)
         env = dict(env, TERM="xterm-256color")
         self.shell = shell
         self.counter = 0
         lines = [rc]
         if init:
-            lines.append(init_line(shell))
+            lines.append(init_line(shell).replace(f"init {shell}", f"init {shell} {init_options}".rstrip()))
         if shell == "bash":
             rcfile = home / ".test_bashrc"
             rcfile.write_text(
@@ -161,6 +177,8 @@ class Interactive:
                 "\n".join(["set -g fish_greeting ''", "function fish_title; end", *lines]) + "\n"
             )
             argv = ["-i"]
+        if prefix:
+            path, argv = prefix[0], [*prefix[1:], path, *argv]
         self.child = pexpect.spawn(path, argv, env=env, dimensions=(50, 200), encoding="utf-8", timeout=30)
         self.sync()
 
@@ -199,6 +217,25 @@ class Interactive:
         """Wait for `pattern`, replying to cursor-position queries (ESC [ 6 n) as a terminal would."""
         while self.child.expect(["\x1b\\[6n", pattern]) == 0:
             self.child.send("\x1b[1;1R")
+
+    def prompt(self, end: str) -> str:
+        """The next prompt as the terminal receives it (escape sequences included), up to `end`.
+
+        `end` is text the prompt ends with (the test's own PS1 or fish_prompt), so that what the
+        line editor draws after the prompt is left out.
+        """
+        marks = []
+        for _ in range(2):
+            self.counter += 1
+            marks.append(f"PROMPT{self.counter}")
+            self.child.sendline(f"echo {marks[-1][:2]}''{marks[-1][2:]}")
+            self.child.expect(f"{marks[-1]}\r\n")
+        # Between the two marks: the prompt, then the echo of the second command line.
+        drawn = self.child.before
+        drawn = drawn[: drawn.rfind(end, 0, drawn.find(f"{marks[-1][:2]}''")) + len(end)]
+        # Before the prompt: output of prompt hooks, and the line zsh and fish draw for output that
+        # lacks a final newline, ended by \r.
+        return drawn[max(drawn.rfind("\r"), drawn.rfind("\n")) + 1 :]
 
     def cancel_line(self) -> None:
         self.child.sendcontrol("c")

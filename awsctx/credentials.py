@@ -1,0 +1,367 @@
+"""Credentials for a profile: botocore's own resolver, fed the AWS CLI's cache and awsctx's prompts.
+
+The expensive path (import botocore, maybe call STS or the SSO portal, maybe ask for an MFA code or
+an SSO login) runs once per profile per credential lifetime. What it learns that is not secret
+(account, ARN, expiry, which AWS CLI cache file holds the credentials) goes into awsctx's identity
+index, so that the next switch to the profile reads one small file and imports no botocore.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import time
+
+from awsctx import __version__, cachefile, config, paths
+from awsctx.errors import UserError
+
+# Temporary credentials with less than this left are refreshed rather than trusted (botocore
+# itself refreshes assumed roles 15 minutes ahead and insists 10 minutes ahead).
+REFRESH_MARGIN_SECONDS = 10 * 60
+# Settings that are secrets: never stored in awsctx's index, never compared through it.
+_SECRET_KEYS = ("aws_secret_access_key", "aws_session_token", "aws_security_token")
+_INDEX_FILE = "identities.marshal"
+
+
+class Identity:
+    """What is known about a profile's credentials without holding them."""
+
+    __slots__ = ("account_id", "arn", "expiration", "kind", "sso_refreshable")
+
+    def __init__(
+        self, account_id: str, arn: str, expiration: int | None, kind: str, sso_refreshable: bool = False
+    ) -> None:
+        self.account_id = account_id
+        self.arn = arn
+        self.expiration = expiration  # epoch seconds; None for long-term keys
+        self.kind = kind
+        self.sso_refreshable = sso_refreshable
+
+
+class Resolved:
+    """Working credentials for a profile, and who they are."""
+
+    __slots__ = ("access_key_id", "identity", "secret_access_key", "session_token")
+
+    def __init__(self, identity: Identity, access_key_id: str, secret_access_key: str, session_token: str | None):
+        self.identity = identity
+        self.access_key_id = access_key_id
+        self.secret_access_key = secret_access_key
+        self.session_token = session_token
+
+
+def _public_settings(settings: dict) -> dict:
+    return {key: value for key, value in settings.items() if key not in _SECRET_KEYS}
+
+
+def _index_path() -> str:
+    return os.path.join(paths.cache_dir(), _INDEX_FILE)
+
+
+def _read_index() -> dict:
+    try:
+        with open(_index_path(), "rb") as file:
+            version, index = marshal.loads(file.read())
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}  # missing or corrupt: a miss, rewritten after the next resolution
+    return index if version == __version__ and isinstance(index, dict) else {}
+
+
+def cached_identity(profile: str, settings: dict, now: float | None = None) -> Identity | None:
+    """The profile's identity when its cached credentials are still good; no botocore, no network.
+
+    Good means: the profile's settings have not changed since, temporary credentials have more than
+    the refresh margin left, and the AWS CLI cache file that holds them is still the same file.
+    """
+    entry = _read_index().get(profile)
+    if not entry or entry["settings"] != _public_settings(settings):
+        return None
+    expiration = entry["expiration"]
+    if expiration and expiration - (now or time.time()) < REFRESH_MARGIN_SECONDS:
+        return None
+    if entry["cache_file"]:
+        try:
+            if os.stat(entry["cache_file"]).st_mtime_ns != entry["cache_mtime"]:
+                return None
+        except OSError:
+            return None
+    return Identity(entry["account_id"], entry["arn"], expiration or None, entry["kind"], entry["sso_refreshable"])
+
+
+def _remember(profile: str, settings: dict, identity: Identity, cache_file: str | None) -> None:
+    from awsctx import locks
+
+    mtime = 0
+    if cache_file:
+        try:
+            mtime = os.stat(cache_file).st_mtime_ns
+        except OSError:
+            cache_file = None
+    entry = {
+        "settings": _public_settings(settings),
+        "account_id": identity.account_id,
+        "arn": identity.arn,
+        "expiration": identity.expiration or 0,
+        "kind": identity.kind,
+        "sso_refreshable": identity.sso_refreshable,
+        "cache_file": cache_file or "",
+        "cache_mtime": mtime,
+    }
+    with locks.locked(_index_path() + ".lock"):
+        index = _read_index()
+        index[profile] = entry
+        try:
+            cachefile.write_atomic(_index_path(), marshal.dumps((__version__, index)))
+        except (OSError, ValueError):
+            pass  # an index that cannot be written costs speed, never correctness
+
+
+def check_profile(cfg: config.AwsConfig, name: str) -> None:
+    """Errors botocore would report vaguely (or late), said precisely: profile, key and file."""
+    seen: list[str] = []
+    current = name
+    while True:
+        settings = cfg.profile(current)
+        where = cfg.origin(current)
+        place = f" ({where})" if where else ""
+        if current in seen:
+            chain = " -> ".join([*seen, current])
+            raise UserError(f"profile {name!r}: source_profile loops ({chain}){place}; break the cycle")
+        seen.append(current)
+        if "role_arn" in settings:
+            source, credential_source = settings.get("source_profile"), settings.get("credential_source")
+            if source and credential_source:
+                raise UserError(f"profile {current!r}{place} sets both source_profile and credential_source; keep one")
+            if credential_source:
+                if credential_source not in ("Environment", "Ec2InstanceMetadata", "EcsContainer"):
+                    raise UserError(
+                        f"profile {current!r}{place}: credential_source {credential_source!r} is not one of "
+                        "Environment, Ec2InstanceMetadata, EcsContainer"
+                    )
+                return
+            if "web_identity_token_file" in settings:
+                return
+            if not source:
+                raise UserError(
+                    f"profile {current!r}{place} has role_arn but no source_profile or credential_source; "
+                    "add source_profile = PROFILE"
+                )
+            if source not in cfg.profiles:
+                raise UserError(
+                    f"profile {current!r}{place}: source_profile {source!r} does not exist; "
+                    "fix the name or add that profile"
+                )
+            if source == current and "aws_access_key_id" in settings:
+                return  # botocore allows a profile to be its own source when it also holds keys
+            current = source
+            continue
+        if "sso_session" in settings or "sso_start_url" in settings:
+            from awsctx import sso
+
+            sso.target_for_profile(current, cfg)  # raises a precise error for missing keys
+            return
+        has_key, has_secret = "aws_access_key_id" in settings, "aws_secret_access_key" in settings
+        if has_key != has_secret:
+            missing = "aws_secret_access_key" if has_key else "aws_access_key_id"
+            raise UserError(f"profile {current!r}{place} has no {missing}; add it to the credentials file")
+        if not has_key and "credential_process" not in settings and "web_identity_token_file" not in settings:
+            raise UserError(
+                f"profile {current!r}{place} holds no credentials (no keys, role, SSO or credential_process); "
+                "add some or switch with --no-credentials"
+            )
+        return
+
+
+class _Prompter:
+    """botocore's MFA prompter: the code from --mfa-code, or typed on the terminal (never stdout)."""
+
+    def __init__(self, profile: str, mfa_code: str | None, interactive: bool) -> None:
+        self.profile = profile
+        self.mfa_code = mfa_code
+        self.interactive = interactive
+        self.asked = 0
+
+    def __call__(self, prompt: str) -> str:
+        self.asked += 1
+        if self.mfa_code:
+            return self.mfa_code
+        if not self.interactive:
+            raise UserError(f"profile {self.profile!r} needs an MFA code: pass --mfa-code CODE or switch in a terminal")
+        import getpass
+
+        try:
+            # getpass reads /dev/tty and writes the prompt there: stdout stays the shell's.
+            return getpass.getpass(prompt)
+        except EOFError:
+            raise UserError("no MFA code entered") from None
+
+
+def _client_config():
+    from botocore.config import Config
+
+    # Deliberate limits: a dead network fails within seconds, throttling is retried.
+    return Config(connect_timeout=5, read_timeout=15, retries={"mode": "standard", "max_attempts": 4})
+
+
+def _cli_cache():
+    """The AWS CLI's credential cache (~/.aws/cli/cache), written atomically, remembering its last key."""
+    import json
+
+    from botocore.utils import JSONFileCache
+
+    class CliCache(JSONFileCache):
+        last_key: str | None = None
+
+        def __getitem__(self, cache_key: str) -> dict:
+            self.last_key = cache_key
+            try:
+                return super().__getitem__(cache_key)
+            except Exception:
+                raise KeyError(cache_key) from None
+
+        def __contains__(self, cache_key: object) -> bool:
+            # botocore asks `in` and then reads: "in" must mean "readable", or a corrupt file raises.
+            try:
+                self[str(cache_key)]
+            except KeyError:
+                return False
+            return True
+
+        def __setitem__(self, cache_key: str, value: object) -> None:
+            self.last_key = cache_key
+            data = self._dumps(value) if hasattr(self, "_dumps") else json.dumps(value, default=str)
+            cachefile.write_atomic(self._convert_cache_key(cache_key), data.encode("utf-8"))
+
+        def path_of_last(self) -> str | None:
+            return self._convert_cache_key(self.last_key) if self.last_key else None
+
+    return CliCache(working_dir=paths.cli_cache_dir())
+
+
+def resolve(
+    profile: str,
+    cfg: config.AwsConfig,
+    *,
+    mfa_code: str | None = None,
+    interactive: bool = True,
+    open_browser: bool = True,
+) -> Resolved:
+    """Working credentials for `profile`: from the caches, by assuming roles (asking for an MFA code
+    once), or by logging in to SSO; one caller at a time per profile across processes."""
+    from awsctx import locks
+
+    check_profile(cfg, profile)
+    settings = cfg.profile(profile)
+    lock = os.path.join(paths.lock_dir(), "profile-" + _file_safe(profile) + ".lock")
+    with locks.locked(lock):
+        return _resolve_locked(profile, cfg, settings, mfa_code, interactive, open_browser)
+
+
+def _file_safe(name: str) -> str:
+    import hashlib
+
+    return hashlib.sha1(name.encode("utf-8")).hexdigest()
+
+
+def _sso_target(cfg: config.AwsConfig, profile: str) -> object | None:
+    """The SSO session the profile's chain ends in, if any."""
+    from awsctx import sso
+
+    current, seen = profile, set()
+    while current not in seen:
+        seen.add(current)
+        settings = cfg.profiles.get(current, {})
+        if "sso_session" in settings or "sso_start_url" in settings:
+            return sso.target_for_profile(current, cfg)
+        current = settings.get("source_profile")
+        if not current or "role_arn" not in settings:
+            return None
+    return None
+
+
+def _resolve_locked(
+    profile: str, cfg: config.AwsConfig, settings: dict, mfa_code: str | None, interactive: bool, open_browser: bool
+) -> Resolved:
+    import botocore.credentials
+    import botocore.exceptions
+    import botocore.session
+
+    from awsctx import sso
+
+    target = _sso_target(cfg, profile)
+    sso_refreshable = False
+    if target is not None:
+        token = sso.ensure_token(target, interactive=interactive, open_browser=open_browser)
+        sso_refreshable = bool(token.get("refreshToken"))
+
+    session = botocore.session.Session(profile=profile)
+    session.set_default_client_config(_client_config())
+    if not session.get_config_variable("region"):
+        # Role chains call STS, which needs a region to sign; us-east-1 is where its global endpoint lives.
+        session.set_config_variable("region", "us-east-1")
+    cache = _cli_cache()
+    prompter = _Prompter(profile, mfa_code, interactive)
+    try:
+        resolver = botocore.credentials.create_credential_resolver(session, cache=cache)
+        assume_role = resolver.get_provider("assume-role")
+        assume_role._prompter = prompter  # botocore's hook for the MFA prompt is this attribute
+        credentials = resolver.load_credentials()
+        if credentials is None:
+            raise UserError(f"botocore found no credentials for profile {profile!r}; run `awsctx doctor`")
+        frozen = credentials.get_frozen_credentials()
+        # With these very credentials: a client left to find its own would run a second resolver
+        # (with an in-memory cache) and assume the role again.
+        sts = session.create_client(
+            "sts",
+            region_name=_sts_region(settings),
+            config=_client_config(),
+            aws_access_key_id=frozen.access_key,
+            aws_secret_access_key=frozen.secret_key,
+            aws_session_token=frozen.token,
+        )
+        caller = sts.get_caller_identity()
+    except UserError:
+        raise
+    except KeyboardInterrupt:
+        raise UserError("cancelled") from None
+    except botocore.exceptions.BotoCoreError as error:
+        raise UserError(_explain(profile, error)) from None
+    except botocore.exceptions.ClientError as error:
+        raise UserError(_explain(profile, error)) from None
+    expiry = getattr(credentials, "_expiry_time", None)
+    expiration = int(expiry.timestamp()) if expiry is not None else None
+    kind = getattr(credentials, "method", "") or "unknown"
+    identity = Identity(caller["Account"], caller["Arn"], expiration, kind, sso_refreshable)
+    cache_file = cache.path_of_last() if expiration else None
+    if cache_file and not os.path.exists(cache_file):
+        cache_file = None
+    _remember(profile, settings, identity, cache_file)
+    return Resolved(identity, frozen.access_key, frozen.secret_key, frozen.token)
+
+
+def _sts_region(settings: dict) -> str:
+    return config.region_of(settings) or os.environ.get("AWS_REGION") or "us-east-1"
+
+
+def _explain(profile: str, error: Exception) -> str:
+    """One line that says what went wrong with a profile's credentials, and what to do."""
+    import botocore.exceptions as errors
+
+    if isinstance(error, (errors.EndpointConnectionError, errors.ConnectTimeoutError, errors.ReadTimeoutError)):
+        return f"profile {profile!r}: cannot reach AWS ({error}); check the network and try again"
+    if isinstance(error, errors.ClientError):
+        code = error.response.get("Error", {}).get("Code", "")
+        message = error.response.get("Error", {}).get("Message", "") or str(error)
+        operation = getattr(error, "operation_name", "the call")
+        if code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation"):
+            return f"profile {profile!r}: access denied in {operation}: {message}"
+        if code in ("InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "UnrecognizedClientException"):
+            return f"profile {profile!r}: AWS rejected the credentials ({code}: {message}); check the keys"
+        return f"profile {profile!r}: {operation} failed: {code}: {message}"
+    if isinstance(error, errors.ProfileNotFound):
+        return f"profile {profile!r}: {error}"
+    if isinstance(error, errors.InfiniteLoopConfigError):
+        return f"profile {profile!r}: source_profile loops ({error})"
+    if isinstance(error, errors.PartialCredentialsError):
+        return f"profile {profile!r}: {error}"
+    return f"profile {profile!r}: {error}"

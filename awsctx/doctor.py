@@ -1,0 +1,112 @@
+"""`awsctx doctor`: check the config files, every profile, the caches and the shell integration."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+
+from awsctx import config, envvars, output, paths
+from awsctx.errors import UserError
+
+# Set by the shell function for the commands it runs directly; absent when the program runs alone.
+INTEGRATION = "AWSCTX_INTEGRATION"
+
+
+class Report:
+    def __init__(self) -> None:
+        self.problems = 0
+
+    def ok(self, text: str) -> None:
+        output.success(text)
+
+    def problem(self, text: str) -> None:
+        self.problems += 1
+        sys.stderr.write(f"✘ {output.printable(text)}\n")
+
+
+def run() -> int:
+    report = Report()
+    cfg = _check_config(report)
+    if cfg is not None:
+        _check_profiles(report, cfg)
+    for folder, label in (
+        (paths.cli_cache_dir(), "AWS CLI credential cache"),
+        (paths.sso_cache_dir(), "SSO token cache"),
+        (paths.cache_dir(), "awsctx cache"),
+    ):
+        _check_cache(report, folder, label)
+    _check_integration(report)
+    if report.problems:
+        sys.stderr.write(f"{report.problems} problem{'s' if report.problems > 1 else ''} found\n")
+        return 1
+    return 0
+
+
+def _check_config(report: Report) -> config.AwsConfig | None:
+    try:
+        cfg = config.load()
+    except UserError as error:
+        report.problem(str(error))
+        return None
+    count = len(cfg.profiles)
+    report.ok(f"{count} profile{'s' if count != 1 else ''} in {config.environment_config_hint()}")
+    return cfg
+
+
+def _check_profiles(report: Report, cfg: config.AwsConfig) -> None:
+    from awsctx import credentials
+
+    bad = 0
+    for name in cfg.listing():
+        try:
+            credentials.check_profile(cfg, name)
+        except UserError as error:
+            bad += 1
+            report.problem(str(error))
+    if not bad:
+        report.ok("every profile has a complete credential set-up")
+
+
+def _check_cache(report: Report, folder: str, label: str) -> None:
+    import json
+
+    try:
+        names = sorted(os.listdir(folder))
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        report.problem(f"{label} {paths.display(folder)} cannot be read ({error.strerror})")
+        return
+    folder_mode = stat.S_IMODE(os.stat(folder).st_mode)
+    problems_before = report.problems
+    if folder_mode & 0o077:
+        report.problem(f"{label} folder {paths.display(folder)} is mode {folder_mode:o}; run: chmod 700 {folder}")
+    for name in names:
+        path = os.path.join(folder, name)
+        if not os.path.isfile(path) or name.endswith((".lock", ".tmp")):
+            continue
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        if mode & 0o077:
+            report.problem(f"{paths.display(path)} is readable by others (mode {mode:o}); run: chmod 600 {path}")
+        if name.endswith(".json"):
+            try:
+                with open(path, encoding="utf-8") as file:
+                    json.load(file)
+            except (OSError, ValueError):
+                report.problem(f"{paths.display(path)} is corrupt; delete it (it is only a cache)")
+    if report.problems == problems_before:
+        report.ok(f"{label} {paths.display(folder)} is private and readable")
+
+
+def _check_integration(report: Report) -> None:
+    from awsctx.shellinit import detect_shell, rc_line
+
+    loaded = os.environ.get(INTEGRATION)
+    if loaded:
+        report.ok(f"shell integration loaded ({loaded})")
+        return
+    shell = detect_shell(strict=False) or "bash"
+    report.problem(f"the shell integration is not loaded in this shell; add to your rc file: {rc_line(shell)}")
+    if os.environ.get(envvars.PROFILE):
+        output.note(f"AWS_PROFILE={os.environ[envvars.PROFILE]} is set, but not by awsctx in this shell")

@@ -1,0 +1,84 @@
+"""moto's STS and IAM behind a counting, fault-injecting proxy, all on loopback.
+
+moto answers the real protocol; the proxy in front counts each Action (so a test can assert "one
+AssumeRole for ten shells") and can answer the next calls with throttling or access denied.
+"""
+
+from __future__ import annotations
+
+import collections
+import http.client
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from moto.server import ThreadedMotoServer
+
+_ERROR = """<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+<Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>
+<RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>"""
+
+
+class StsProxy:
+    def __init__(self) -> None:
+        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.moto.start()
+        self.moto_host, self.moto_port = self.moto.get_host_and_port()
+        self.calls: collections.Counter[str] = collections.Counter()
+        self.faults: list[tuple[str | None, int, str, str]] = []  # (action or None, status, code, message)
+        self.lock = threading.Lock()
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action", ["?"])[0]
+                with proxy.lock:
+                    proxy.calls[action] += 1
+                    fault = next((f for f in proxy.faults if f[0] in (None, action)), None)
+                    if fault:
+                        proxy.faults.remove(fault)
+                if fault:
+                    payload = _ERROR.format(code=fault[2], message=fault[3]).encode()
+                    self.send_response(fault[1])
+                    self.send_header("Content-Type", "text/xml")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
+                upstream = http.client.HTTPConnection(proxy.moto_host, proxy.moto_port, timeout=30)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                upstream.request("POST", self.path, body=body, headers=headers)
+                answer = upstream.getresponse()
+                payload = answer.read()
+                self.send_response(answer.status)
+                for key, value in answer.getheaders():
+                    if key.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+                upstream.close()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def fail_next(self, count: int, code: str, message: str, status: int = 400, action: str | None = None) -> None:
+        with self.lock:
+            self.faults.extend([(action, status, code, message)] * count)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.calls.clear()
+            self.faults.clear()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.moto.stop()

@@ -1,0 +1,556 @@
+"""The prompt segment: what a switch exports for it, and what real bash, zsh and fish show."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from harness import AWSCTX, VENV_BIN, Interactive, dump, run, strip_ansi, write_aws
+from hypothesis import given
+from hypothesis import strategies as st
+
+from awsctx import envvars, prompt
+from awsctx.config import read_ini
+
+# The prompt each test shell shows of its own, so that a test knows where the rendered prompt ends.
+USER_PROMPT = {"bash": "PS1='END$ '", "zsh": "PS1='END%# '", "fish": "function fish_prompt; printf 'END> '; end"}
+END = "END"
+SEGMENT_VARIABLES = set(envvars.PROMPT)
+
+
+def export(shell: str, name: str, value: str) -> str:
+    """A line setting an exported variable; `value` must hold no single quote."""
+    return f"set -gx {name} '{value}'" if shell == "fish" else f"export {name}='{value}'"
+
+
+def facts_for(config: str, name: str, folder: Path) -> dict[str, str]:
+    """The facts of profile NAME in a config file holding CONFIG, read by awsctx's own reader."""
+    path = folder / "config"
+    path.write_text(config)
+    sections = read_ini(str(path))
+    assert sections is not None
+    return prompt.facts(name, sections[f"profile {name}"][0])
+
+
+def segment_escapes(drawn: str) -> list[str]:
+    """The escape sequences inside the segment (from `aws:` to the user's prompt), resets left out."""
+    inside = drawn[drawn.index("aws:") : drawn.index(END)]
+    return [code for code in re.findall(r"\x1b[^a-zA-Z]*[a-zA-Z]", inside) if code not in RESETS]
+
+
+RESETS = ("\x1b[0m", "\x1b(B", "\x1b[m")
+
+
+# ---------------------------------------------------------------------------------------------------
+# What a switch works out from the config (no network, no boto3)
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_account_comes_from_role_arn_and_sso_account_id() -> None:
+    assert prompt.facts("client2", {"role_arn": "arn:aws:iam::123456:role/rolename"}) == {
+        "AWSCTX_ACCOUNT_ID": "123456",
+        "AWSCTX_PROFILE": "client2",
+    }
+    assert prompt.facts("s", {"sso_account_id": "210987654321"})["AWSCTX_ACCOUNT_ID"] == "210987654321"
+    govcloud = {"role_arn": "arn:aws-us-gov:iam::111122223333:role/x"}
+    assert prompt.facts("g", govcloud)["AWSCTX_ACCOUNT_ID"] == "111122223333"
+    # Where calls go wins: the role's account, not the SSO one it is assumed from.
+    both = {"role_arn": "arn:aws:iam::111111111111:role/x", "sso_account_id": "222222222222"}
+    assert prompt.facts("b", both)["AWSCTX_ACCOUNT_ID"] == "111111111111"
+
+
+def test_static_keys_alone_tell_nothing_and_nothing_is_exported() -> None:
+    assert prompt.facts("mirego", {"aws_access_key_id": "AKIA", "aws_secret_access_key": "x"}) == {}
+
+
+def test_console_extension_keys(tmp_path: Path) -> None:
+    config = (
+        "[profile ext]\naws_account_id = 987654321987\nrole_name = r\ncolor = FFaa22\n"
+        "[profile base]\naws_account_id = my-org-alias\n"
+        "[profile named]\nrole_arn = arn:aws:iam::123456789012:role/r\naws_account_alias = acme-dev\ncolor = #00ff00\n"
+        "[profile badcolor]\nrole_arn = arn:aws:iam::123456789012:role/r\ncolor = red\n"
+    )
+    assert facts_for(config, "ext", tmp_path) == {
+        "AWSCTX_ACCOUNT_ID": "987654321987",
+        "AWSCTX_COLOR": "ffaa22",
+        "AWSCTX_PROFILE": "ext",
+    }
+    # The extension takes an alias in aws_account_id for an aliased base account.
+    assert facts_for(config, "base", tmp_path) == {"AWSCTX_ACCOUNT_ALIAS": "my-org-alias", "AWSCTX_PROFILE": "base"}
+    named = facts_for(config, "named", tmp_path)
+    assert (named["AWSCTX_ACCOUNT_ALIAS"], named["AWSCTX_COLOR"]) == ("acme-dev", "00ff00")
+    assert "AWSCTX_COLOR" not in facts_for(config, "badcolor", tmp_path)
+
+
+def test_what_the_credentials_work_knows_wins() -> None:
+    found = prompt.facts(
+        "mirego", {}, account_id="444455556666", alias="acme", expiration=1_700_000_000, sso_refreshable=True
+    )
+    assert found == {
+        "AWSCTX_ACCOUNT_ID": "444455556666",
+        "AWSCTX_ACCOUNT_ALIAS": "acme",
+        "AWSCTX_EXPIRATION": "1700000000",
+        "AWSCTX_SSO_REFRESHABLE": "1",
+        "AWSCTX_PROFILE": "mirego",
+    }
+
+
+def test_hostile_alias_is_exported_printable() -> None:
+    found = prompt.facts("x", {"aws_account_alias": "a\x1b[31mred\x07"})
+    assert found["AWSCTX_ACCOUNT_ALIAS"].isprintable()
+
+
+def test_production_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("AWSCTX_PROD_PATTERNS", raising=False)
+    assert prompt.facts("acme-PROD-admin", {})["AWSCTX_PROD"] == "1"
+    assert "AWSCTX_PROD" not in prompt.facts("acme-dev", {})
+    monkeypatch.setenv("AWSCTX_PROD_PATTERNS", "live-*, *-prd")
+    assert prompt.is_production("live-eu")
+    assert prompt.is_production("payments-prd")
+    assert not prompt.is_production("acme-prod")
+    monkeypatch.setenv("AWSCTX_PROD_PATTERNS", "")
+    assert not prompt.is_production("prod")
+
+
+@given(st.text("ab*?", max_size=7), st.text("ab*?", max_size=7))
+def test_glob_match_is_fnmatchcase(pattern: str, text: str) -> None:
+    assert prompt.glob_match(pattern, text) == fnmatch.fnmatchcase(text, pattern)
+
+
+# ---------------------------------------------------------------------------------------------------
+# What a switch exports, in real shells
+# ---------------------------------------------------------------------------------------------------
+
+
+def test_switch_exports_the_facts_and_removes_stale_ones(shell: str, env: dict[str, str], home: Path) -> None:
+    write_aws(home, config=(Path(home) / ".aws" / "config").read_text() + "\n[profile live-prod]\ncolor = ff0000\n")
+    script = "\n".join(
+        [
+            "awsctx client2",
+            dump("client2"),
+            "awsctx -r eu-west-1",
+            dump("region"),
+            "awsctx live-prod",
+            dump("prod"),
+            "awsctx mirego",
+            dump("mirego"),
+            "awsctx -",
+            dump("back"),
+            "awsctx client2",
+            "awsctx -u",
+            dump("unset"),
+        ]
+    )
+    result = run(shell, script, env)
+    assert result.returncode == 0, result.stderr
+
+    def facts(label: str) -> dict[str, str]:
+        return {k: v for k, v in result.aws(label).items() if k in SEGMENT_VARIABLES}
+
+    assert facts("client2") == {"AWSCTX_ACCOUNT_ID": "123456", "AWSCTX_PROFILE": "client2"}
+    assert facts("region") == facts("client2")
+    assert facts("prod") == {"AWSCTX_COLOR": "ff0000", "AWSCTX_PROD": "1", "AWSCTX_PROFILE": "live-prod"}
+    assert facts("mirego") == {}
+    assert facts("back") == facts("prod")
+    assert facts("unset") == {}
+
+
+def test_unset_removes_the_facts_and_the_segment_text(shell: str, env: dict[str, str]) -> None:
+    script = "\n".join(
+        [
+            "awsctx client2",
+            export(shell, "AWSCTX_SEGMENT", "aws:client2 123456 ca-central-1"),
+            export(shell, "AWSCTX_EXPIRATION", "1700000000"),
+            "awsctx -u",
+            dump("after"),
+        ]
+    )
+    result = run(shell, script, env)
+    assert not SEGMENT_VARIABLES & set(result.envs["after"])
+
+
+def test_init_renders_clean_code_with_and_without_the_prompt(shell: str, env: dict[str, str], tmp_path: Path) -> None:
+    for options in ([], ["--no-prompt"]):
+        code = subprocess.run(
+            [str(AWSCTX), "init", shell, *options], env=env, capture_output=True, text=True, check=True
+        ).stdout
+        path = tmp_path / f"init.{shell}"
+        path.write_text(code)
+        if shell == "bash":
+            checks = [["shellcheck", "-s", "bash", str(path)]] if shutil.which("shellcheck") else []
+            checks.append(["bash", "-n", str(path)])
+        elif shell == "zsh":
+            checks = [["zsh", "-n", str(path)]]
+        else:
+            checks = [["fish", "--no-execute", str(path)], ["fish_indent", "--check", str(path)]]
+        for check in checks:
+            completed = subprocess.run(check, capture_output=True, text=True)
+            assert completed.returncode == 0, (check, options, completed.stdout, completed.stderr)
+        place = "builtin set -g __awsctx_prompt_place" if shell == "fish" else "__awsctx_prompt_place="
+        expected = "''" if options else "1"
+        assert f"{place} {expected}" in code or f"{place}{expected}" in code
+
+
+# ---------------------------------------------------------------------------------------------------
+# The prompt, in interactive shells on a terminal
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def term(shell: str, env: dict[str, str], home: Path) -> Iterator[Interactive]:
+    session = Interactive(shell, dict(env, AWSCTX_NO_FZF="1"), home, rc=USER_PROMPT[shell])
+    yield session
+    session.close()
+
+
+def shown(session: Interactive) -> str:
+    """The next prompt, as text."""
+    return strip_ansi(session.prompt(END))
+
+
+def test_prompt_shows_profile_account_region_and_nothing_after_unset(term: Interactive) -> None:
+    assert shown(term) == "END"
+    term.run("awsctx client2")
+    assert shown(term) == "aws:client2 123456 ca-central-1 END"
+    term.run("awsctx -u")
+    assert shown(term) == "END"
+
+
+def test_alias_is_shown_instead_of_the_account_id_and_format_setting(term: Interactive, home: Path, shell: str) -> None:
+    write_aws(
+        home,
+        config="[profile acme]\nregion = eu-west-1\nrole_arn = arn:aws:iam::123456789012:role/r\n"
+        "aws_account_alias = acme-dev\n",
+    )
+    term.run("awsctx acme")
+    assert shown(term) == "aws:acme acme-dev eu-west-1 END"
+    term.run(export(shell, "AWSCTX_PROMPT_FORMAT", "[{profile}@{account_id}/{alias}|{region}]"))
+    assert shown(term) == "[acme@123456789012/acme-dev|eu-west-1] END"
+
+
+def test_a_profile_exported_by_hand_shows_without_the_facts_of_another(term: Interactive, shell: str) -> None:
+    term.run("awsctx client2")
+    term.run(export(shell, "AWS_PROFILE", "mirego"))
+    assert shown(term) == "aws:mirego ca-central-1 END"
+
+
+@pytest.mark.parametrize(
+    ("expires_in", "refreshable", "expected"),
+    [
+        (5430, "", "1h30m left"),
+        (570, "", "10m left"),
+        (-60, "", "expired"),
+        (-60, "1", "refreshable"),
+        (570, "1", "10m left"),
+    ],
+)
+def test_credential_expiry(term: Interactive, shell: str, expires_in: int, refreshable: str, expected: str) -> None:
+    term.run("awsctx client2")
+    # As the credentials work exports them at switch time. The times leave 30 s for the test to run:
+    # under an hour minutes are rounded up, above it down.
+    term.run(export(shell, "AWSCTX_EXPIRATION", str(int(time.time()) + expires_in)))
+    if refreshable:
+        term.run(export(shell, "AWSCTX_SSO_REFRESHABLE", refreshable))
+    assert shown(term) == f"aws:client2 123456 ca-central-1 {expected} END"
+
+
+def test_time_left_counts_down_and_then_reads_expired(term: Interactive, shell: str) -> None:
+    """The render is kept between prompts, and made again when the minutes shown change."""
+    term.run("awsctx client2")
+    started = time.time()
+    term.run(export(shell, "AWSCTX_EXPIRATION", str(int(started) + 62)))
+    assert shown(term).endswith(" 2m left END")
+    time.sleep(max(0.0, started + 2.5 - time.time()))
+    assert shown(term).endswith(" 1m left END")
+    term.run(export(shell, "AWSCTX_EXPIRATION", str(int(time.time()) + 2)))
+    assert shown(term).endswith(" 1m left END")
+    time.sleep(3)
+    assert shown(term).endswith(" expired END")
+
+
+def test_production_stands_out_and_color_wins_and_no_color(term: Interactive, home: Path, shell: str) -> None:
+    write_aws(
+        home,
+        config="[profile acme-prod]\nregion = us-east-1\n[profile tinted]\ncolor = ffaa22\n[profile plain]\n",
+    )
+    bold_red = ("\x1b[1;31maws:acme-prod", "\x1b[1m\x1b[31maws:acme-prod")
+    term.run("awsctx acme-prod")
+    assert any(code in term.prompt(END) for code in bold_red)
+    # The 256-colour cube's nearest to ffaa22 (COLORTERM does not announce 24-bit colour here).
+    term.run("awsctx tinted")
+    assert "\x1b[38;5;214maws:tinted" in term.prompt(END)
+    term.run(export(shell, "COLORTERM", "truecolor"))
+    assert "\x1b[38;2;255;170;34maws:tinted" in term.prompt(END) or shell == "fish"
+    term.run("awsctx plain")
+    assert "\x1b[33maws:plain" in term.prompt(END)
+    term.run(export(shell, "NO_COLOR", "1"))
+    term.run("awsctx acme-prod")
+    drawn = term.prompt(END)
+    assert strip_ansi(drawn) == "aws:acme-prod us-east-1 END"
+    assert "\x1b" not in drawn[drawn.index("aws:") :]
+
+
+HOSTILE = """
+[profile "x$(touch {marker})"]
+region = eu-west-1
+
+[profile "b`touch {marker}`q"]
+region = eu-west-2
+
+[profile "pct%n%F{{red}}%{{x%}}"]
+region = eu-west-3
+
+[profile "bs\\u\\w\\[\\e[31m\\]"]
+region = eu-south-1
+
+[profile alias]
+region = eu-central-1
+aws_account_alias = \x1b[31mred\x1b[0m$(touch {marker})
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("x$(touch {marker})", "aws:x$(touch {marker}) eu-west-1 END"),
+        ("b`touch {marker}`q", "aws:b`touch {marker}`q eu-west-2 END"),
+        ("pct%n%F{{red}}%{{x%}}", "aws:pct%n%F{{red}}%{{x%}} eu-west-3 END"),
+        ("bs\\u\\w\\[\\e[31m\\]", "aws:bs\\u\\w\\[\\e[31m\\] eu-south-1 END"),
+        ("alias", "aws:alias \\x1b[31mred\\x1b[0m$(touch {marker}) eu-central-1 END"),
+    ],
+)
+def test_hostile_names_render_as_text(term: Interactive, home: Path, tmp_path: Path, name: str, text: str) -> None:
+    marker = tmp_path / "pwned"
+    write_aws(home, config=HOSTILE.format(marker=marker))
+    term.run(f"awsctx use '{name.format(marker=marker)}'")
+    drawn = term.prompt(END)
+    assert strip_ansi(drawn) == text.format(marker=marker)
+    # Nothing from the value re-colours the prompt: inside the segment only its own reset.
+    assert segment_escapes(drawn) == []
+    assert not marker.exists()
+
+
+def test_control_characters_and_newlines_set_by_hand_render_as_question_marks(
+    term: Interactive, shell: str, tmp_path: Path
+) -> None:
+    marker = tmp_path / "pwned"
+    if shell == "fish":
+        term.run(f"set -gx AWS_PROFILE (printf 'a\\nb\\e[31mc$(touch {marker})' | string collect)")
+        term.run("set -gx AWSCTX_ACCOUNT_ALIAS (printf 'x\\ry\\ez' | string collect)")
+    else:
+        term.run(f"export AWS_PROFILE=$'a\\nb\\e[31mc$(touch {marker})'")
+        term.run("export AWSCTX_ACCOUNT_ALIAS=$'x\\ry\\ez'")
+    drawn = term.prompt(END)
+    assert strip_ansi(drawn) == f"aws:a?b?[31mc$(touch {marker}) x?y?z END"
+    assert segment_escapes(drawn) == []
+    assert not marker.exists()
+
+
+def test_user_prompt_commands_hooks_and_exit_status_survive(shell: str, env: dict[str, str], home: Path) -> None:
+    rc = {
+        "bash": "PROMPT_COMMAND='echo hook=$?'\nPS1='[$?]END$ '",
+        "zsh": "user_hook() { echo hook=$?; }\nprecmd_functions+=(user_hook)\nPS1='[%?]END%# '",
+        "fish": "function fish_prompt; printf '[%s|%s]END> ' $status (string join , $pipestatus); end",
+    }[shell]
+    failing = "true | false" if shell == "fish" else "false"
+    shown_status = "[1|0,1]" if shell == "fish" else "[1]"
+    session = Interactive(shell, env, home, rc=rc)
+    try:
+        session.run("awsctx client2")
+        session.child.sendline(failing)
+        # The user's hook, then their prompt with the failed command's status, after the segment.
+        if shell != "fish":
+            session.child.expect("hook=1\r\n")
+        session.child.expect(re.escape(shown_status + END))
+        drawn = re.split(r"[\r\n]", session.child.before + session.child.after)[-1]
+        assert strip_ansi(drawn) == f"aws:client2 123456 ca-central-1 {shown_status}END"
+        session.sync()
+    finally:
+        session.close()
+
+
+def test_bash_prompt_command_array_is_kept(env: dict[str, str], home: Path) -> None:
+    rc = "PROMPT_COMMAND=('echo one=$?' 'echo two=$?')\nPS1='END$ '"
+    session = Interactive("bash", env, home, rc=rc)
+    try:
+        session.run("awsctx client2")
+        output = session.run("false")
+        assert "one=1" in output
+        assert "two=1" in output
+        assert session.run("declare -p PROMPT_COMMAND").count("__awsctx_prompt_hook") == 1
+        assert strip_ansi(session.prompt(END)) == "aws:client2 123456 ca-central-1 END"
+    finally:
+        session.close()
+
+
+def test_loading_twice_adds_nothing(shell: str, env: dict[str, str], home: Path) -> None:
+    again = "awsctx init fish | source" if shell == "fish" else f'eval "$(awsctx init {shell})"'
+    session = Interactive(shell, env, home, rc=f"{USER_PROMPT[shell]}\n{again}")
+    try:
+        session.run(again)
+        session.run("awsctx client2")
+        assert strip_ansi(session.prompt(END)) == "aws:client2 123456 ca-central-1 END"
+        if shell == "bash":
+            assert session.run('printf "%s\\n" "$PROMPT_COMMAND"').count("__awsctx_prompt_hook") == 1
+        elif shell == "zsh":
+            assert session.run('print -r -- "$precmd_functions"').count("__awsctx_prompt_hook") == 1
+    finally:
+        session.close()
+
+
+# fish: a fish_prompt defined after the init line replaces the wrapper (docs/prompt.md says so).
+@pytest.mark.parametrize("shell_name", ["bash", "zsh"])
+def test_a_prompt_set_after_the_init_line_gets_the_segment(shell_name: str, env: dict[str, str], home: Path) -> None:
+    shell = shell_name
+    session = Interactive(shell, env, home, rc="", init=True)
+    try:
+        session.run(USER_PROMPT[shell])
+        session.run("awsctx client2")
+        assert strip_ansi(session.prompt(END)) == "aws:client2 123456 ca-central-1 END"
+    finally:
+        session.close()
+
+
+def test_zsh_without_prompt_subst_shows_the_escaped_text_and_with_it_the_reference(
+    env: dict[str, str], home: Path, tmp_path: Path
+) -> None:
+    marker = tmp_path / "pwned"
+    write_aws(home, config=f'[profile "p%n$(touch {marker})!"]\nregion = eu-west-1\n')
+    session = Interactive("zsh", env, home, rc="PS1='END%# '")
+    try:
+        session.run(f"awsctx use 'p%n$(touch {marker})!'")
+        text = f"aws:p%n$(touch {marker})! eu-west-1 END"
+        assert strip_ansi(session.prompt(END)) == text
+        session.run("setopt prompt_subst prompt_bang")
+        assert strip_ansi(session.prompt(END)) == text
+        assert session.run('print -r -- "$PS1"').count("awsctx_prompt") == 1
+        session.run("unsetopt prompt_subst")
+        assert strip_ansi(session.prompt(END)) == text
+        assert "awsctx_prompt" not in session.run('print -r -- "$PS1"')
+        assert not marker.exists()
+    finally:
+        session.close()
+
+
+def test_bash_with_promptvars_off_shows_the_escaped_text(env: dict[str, str], home: Path) -> None:
+    write_aws(home, config='[profile "b\\\\u$HOME"]\nregion = eu-west-1\n')
+    session = Interactive("bash", env, home, rc="PS1='END$ '")
+    try:
+        session.run("shopt -u promptvars")
+        session.run("awsctx use 'b\\u$HOME'")
+        assert strip_ansi(session.prompt(END)) == "aws:b\\u$HOME eu-west-1 END"
+    finally:
+        session.close()
+
+
+def test_no_prompt_leaves_the_prompt_alone_and_keeps_the_variable(shell: str, env: dict[str, str], home: Path) -> None:
+    for options, environment in (("--no-prompt", env), ("", dict(env, AWSCTX_NO_PROMPT="1"))):
+        session = Interactive(shell, environment, home, rc=USER_PROMPT[shell], init_options=options)
+        try:
+            session.run("awsctx client2")
+            assert strip_ansi(session.prompt(END)) == "END"
+            if shell == "fish":
+                printed = session.run("awsctx_prompt; echo")
+            else:
+                printed = session.run('printf "%s|\\n" "$awsctx_prompt"')
+            assert "aws:client2 123456 ca-central-1" in strip_ansi(printed)
+        finally:
+            session.close()
+
+
+def test_users_own_placement_of_the_variable(shell: str, env: dict[str, str], home: Path) -> None:
+    rc = {
+        "bash": "PS1='<${awsctx_prompt}>END$ '",
+        "zsh": "setopt prompt_subst\nPS1='<${awsctx_prompt}>END%# '",
+        "fish": "function fish_prompt; printf '<%s>END> ' (awsctx_prompt); end",
+    }[shell]
+    session = Interactive(shell, env, home, rc=rc, init_options="--no-prompt")
+    try:
+        session.run("awsctx client2")
+        assert strip_ansi(session.prompt(END)) == "<aws:client2 123456 ca-central-1 >END"
+    finally:
+        session.close()
+
+
+def test_segment_text_is_exported_for_prompt_programs(term: Interactive, shell: str) -> None:
+    term.run("awsctx client2")
+    term.prompt(END)
+    printed = term.run(dump("env"))
+    line = next(line for line in printed.splitlines() if line.startswith("@@ENV "))
+    assert json.loads(line[6:])["env"]["AWSCTX_SEGMENT"] == "aws:client2 123456 ca-central-1"
+
+
+def test_lives_with_a_virtualenv_prompt_prefix(shell: str, env: dict[str, str], home: Path) -> None:
+    activate = VENV_BIN / ("activate.fish" if shell == "fish" else "activate")
+    if not activate.exists():
+        pytest.skip(f"no {activate.name} in the test venv")
+    session = Interactive(shell, dict(env, VIRTUAL_ENV_DISABLE_PROMPT=""), home, rc=USER_PROMPT[shell])
+    try:
+        session.run("awsctx client2")
+        session.run(f"source {activate}")
+        venv = VENV_BIN.parent.name
+        drawn = strip_ansi(session.prompt(END))
+        assert drawn in (
+            f"({venv}) aws:client2 123456 ca-central-1 END",
+            f"aws:client2 123456 ca-central-1 ({venv}) END",
+        )
+        session.run("deactivate")
+        session.run("awsctx -u")
+        assert strip_ansi(session.prompt(END)) == "END"
+    finally:
+        session.close()
+
+
+# ---------------------------------------------------------------------------------------------------
+# A prompt render starts no process
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not shutil.which("strace"), reason="strace is not installed")
+def test_rendering_the_prompt_starts_no_process(shell: str, env: dict[str, str], home: Path, tmp_path: Path) -> None:
+    """Between two marker commands, prompts are drawn (rendered anew and from the last render) and
+    no process is started: neither exec nor fork, which strace -f reports with a new PID."""
+    log = tmp_path / "strace.log"
+    session = Interactive(
+        shell,
+        dict(env, COLORTERM="truecolor"),
+        home,
+        rc=USER_PROMPT[shell],
+        prefix=("strace", "--seccomp-bpf", "-f", "-e", "trace=execve,fork,vfork,clone,clone3", "-o", str(log)),
+    )
+    try:
+        session.run("awsctx client2")
+        # Every path of the render: expiry, colour, production, alias, a format of one's own.
+        for name, value in (
+            ("AWSCTX_EXPIRATION", str(int(time.time()) + 3000)),
+            ("AWSCTX_COLOR", "ffaa22"),
+            ("AWSCTX_PROD", "1"),
+            ("AWSCTX_PROMPT_FORMAT", "{profile}|{account_id}|{alias}|{expiry}"),
+        ):
+            session.run(export(shell, name, value))
+        session.run("/bin/true awsctx-start")
+        for index in range(25):
+            # A builtin changing what the segment shows (so the prompt renders anew), then a prompt
+            # with nothing changed.
+            session.child.sendline(export(shell, "AWSCTX_ACCOUNT_ALIAS", f"acme{index}"))
+            session.child.sendline("")
+        session.run("/bin/true awsctx-end")
+        assert "client2|123456|acme24|" in strip_ansi(session.prompt(END))
+    finally:
+        session.close()
+    lines = log.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if "awsctx-start" in line and "execve(" in line)
+    end = next(i for i, line in enumerate(lines) if "awsctx-end" in line and "execve(" in line)
+    window = lines[start + 1 : end]
+    # A new process is a clone without CLONE_THREAD (fish runs threads of its own), a fork or an exec.
+    created = [line for line in window if re.search(r"\b(clone3?|v?fork)\(", line) and "CLONE_THREAD" not in line]
+    assert [line for line in window if "execve(" in line] == []
+    # The one process the window may hold: the shell's fork of the end marker.
+    assert len(created) == 1, created

@@ -14,7 +14,8 @@ __awsctx_run() {
 awsctx() {
     case "${1-}" in
         @AWSCTX_DIRECT@)
-            __awsctx_run "$@"
+            # Tells `awsctx doctor` the integration is loaded.
+            AWSCTX_INTEGRATION=bash __awsctx_run "$@"
             return
             ;;
     esac

@@ -13,7 +13,8 @@ end
 function awsctx --description 'Switch AWS profiles and regions in this shell'
     switch "$argv[1]"
         case @AWSCTX_DIRECT@
-            __awsctx_run $argv
+            # Tells `awsctx doctor` the integration is loaded.
+            AWSCTX_INTEGRATION=fish __awsctx_run $argv
             return
     end
     if builtin test (builtin count $argv) -eq 0; and not builtin test -t 1

@@ -15,7 +15,8 @@ awsctx() {
     \builtin emulate -L zsh
     case "${1-}" in
         @AWSCTX_DIRECT@)
-            __awsctx_run "$@"
+            # Tells `awsctx doctor` the integration is loaded.
+            AWSCTX_INTEGRATION=zsh __awsctx_run "$@"
             return
             ;;
     esac

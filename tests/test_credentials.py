@@ -393,3 +393,78 @@ def test_cached_identity_expires_ahead_of_the_credentials(cred_env: dict[str, st
     )
     result = subprocess.run([sys.executable, "-c", probe], env=cred_env, capture_output=True, text=True)
     assert result.stdout.split() == ["True", "True"], result.stderr
+
+
+ECS_SERVER = """
+import http.server, json, sys, time
+class Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+    def do_GET(self):
+        expiry = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+        body = json.dumps({"AccessKeyId": "AKIAEXAMPLECONTAINER", "SecretAccessKey": "s",
+                           "Token": "t", "Expiration": expiry}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+print(server.server_address[1], flush=True)
+server.serve_forever()
+"""
+
+
+def test_container_credential_source_matches_boto3(cred_env: dict[str, str], cred_home: Path) -> None:
+    """credential_source = EcsContainer, with the container endpoint served on loopback."""
+    config = (cred_home / ".aws" / "config").read_text()
+    config += (
+        "\n[profile container]\nrole_arn = arn:aws:iam::777777777777:role/task\ncredential_source = EcsContainer\n"
+    )
+    write_aws(cred_home, config=config)
+    server = subprocess.Popen([sys.executable, "-c", ECS_SERVER], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        port = server.stdout.readline().strip()
+        env = dict(cred_env, AWS_CONTAINER_CREDENTIALS_FULL_URI=f"http://127.0.0.1:{port}/creds")
+        ours = whoami(env, "container")
+        theirs = boto3_identity(env, "container")
+    finally:
+        server.terminate()
+        server.wait()
+    assert ours["account"] == theirs["Account"] == "777777777777"
+    assert without_session(ours["arn"]) == without_session(theirs["Arn"])
+
+
+def test_sso_profile_matches_boto3(cred_env: dict[str, str], cred_home: Path) -> None:
+    from fakesso import FakeSSO, sso_cache_dir, write_token_cache
+
+    with FakeSSO() as server:
+        server.add_account("888888888888", name="Sandbox", roles=("Developer",))
+        config = (cred_home / ".aws" / "config").read_text()
+        config += (
+            "\n[profile sso]\nsso_session = corp\nsso_account_id = 888888888888\nsso_role_name = Developer\n"
+            f"\n[sso-session corp]\nsso_start_url = {server.start_url}\nsso_region = us-east-1\n"
+        )
+        write_aws(cred_home, config=config)
+        write_token_cache(sso_cache_dir(cred_home), "corp", server.issue_token(start_url=server.start_url))
+        env = dict(cred_env, AWS_ENDPOINT_URL_SSO=server.url, AWS_ENDPOINT_URL_SSO_OIDC=server.url)
+        ours = whoami(env, "sso")
+        theirs = boto3_identity(env, "sso")
+        assert server.calls["GetRoleCredentials"] == 2  # awsctx once (then cached), boto3 once (memory only)
+    assert ours["account"] == theirs["Account"]
+    assert ours["arn"] == theirs["Arn"]
+    assert ours["kind"] == "sso"
+
+
+def test_whoami_shows_the_iam_account_alias(cred_env: dict[str, str]) -> None:
+    create_alias = (
+        "import boto3\n"
+        "boto3.Session(profile_name='static').client('iam').create_account_alias(AccountAlias='corp-main')\n"
+    )
+    created = subprocess.run([sys.executable, "-c", create_alias], env=cred_env, capture_output=True, text=True)
+    assert created.returncode == 0, created.stderr
+    assert whoami(cred_env, "static")["alias"] == "corp-main"
+    plain = awsctx(cred_env, "whoami", "static")
+    assert "(corp-main)" in plain.stdout
+    assert "expires  never (long-term keys)" in plain.stdout

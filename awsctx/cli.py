@@ -134,7 +134,11 @@ def export_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "profile", nargs="?", metavar="PROFILE", help="default: the active profile"
     ).completer = _complete_profiles  # type: ignore[attr-defined]
-    parser.add_argument("--format", choices=("env", "fish", "json"), help="default: the calling shell's syntax")
+    parser.add_argument(
+        "--format",
+        choices=("env", "fish", "json", "aesr"),
+        help="default: the calling shell's syntax; aesr: every profile, for the AWS Extend Switch Roles extension",
+    )
     _add_mfa_option(parser)
     return parser
 
@@ -166,7 +170,71 @@ def doctor_parser() -> argparse.ArgumentParser:
     )
 
 
+def _complete_sso_sessions(prefix: str, **_: object) -> list[str]:
+    from awsctx import config
+    from awsctx.errors import UserError
+
+    try:
+        return [name for name in config.load().sso_sessions if name.startswith(prefix)]
+    except UserError:
+        return []
+
+
+def sso_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="awsctx sso", description="IAM Identity Center (SSO) commands.")
+    commands = parser.add_subparsers(dest="sso_command", metavar="COMMAND", required=True)
+    sync = commands.add_parser(
+        "sync",
+        help="write a profile for every account and role an SSO session can reach",
+        description="Write a profile for every account and role an SSO session can reach, in a managed block.",
+    )
+    sync.add_argument(
+        "session", nargs="?", metavar="SESSION", help="default: every [sso-session]"
+    ).completer = _complete_sso_sessions  # type: ignore[attr-defined]
+    sync.add_argument("--dry-run", action="store_true", help="print the diff, write nothing")
+    sync.add_argument("--prune", action="store_true", help="remove profiles for access that is gone")
+    sync.add_argument(
+        "--template",
+        metavar="T",
+        help="profile names: {account_name} {account_id} {role_name} {session} (default {account_name}.{role_name})",
+    )
+    sync.add_argument(
+        "--credential-process",
+        action="store_true",
+        help="profiles that use `credential_process = awsctx process NAME`",
+    )
+    return parser
+
+
+def process_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="awsctx process",
+        description="credential_process helper: print a profile's credentials as JSON from awsctx's cache.",
+    )
+    parser.add_argument("profile", metavar="PROFILE").completer = _complete_profiles  # type: ignore[attr-defined]
+    return parser
+
+
+def console_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="awsctx console", description="Open the AWS Management Console signed in as a profile.")
+    parser.add_argument(
+        "profile", nargs="?", metavar="PROFILE", help="default: the active profile"
+    ).completer = _complete_profiles  # type: ignore[attr-defined]
+    region = parser.add_argument("-r", "--region", metavar="REGION", help="default: the profile's region")
+    region.completer = _complete_regions  # type: ignore[attr-defined]
+    parser.add_argument("--force", action="store_true", help="accept a region awsctx does not know")
+    parser.add_argument("--service", metavar="SERVICE", help="open this service's console, like ec2 or s3")
+    parser.add_argument(
+        "--print", dest="print_only", action="store_true", help="print the sign-in URL (a password for 15 minutes)"
+    )
+    _add_mfa_option(parser)
+    return parser
+
+
 PARSERS = {
+    "console": console_parser,
+    "sso": sso_parser,
+    "process": process_parser,
     "doctor": doctor_parser,
     "use": use_parser,
     "init": init_parser,
@@ -211,6 +279,24 @@ def run(argv: list[str], shell: str | None, interactive: bool) -> int:
     parser, arguments = parser_for(argv)
     namespace = parser.parse_args(arguments)
     command = argv[0] if argv and argv[0] in PARSERS else None
+    if command == "export" and namespace.format == "aesr":
+        if namespace.profile:
+            raise UsageError("--format aesr exports every profile; leave out PROFILE")
+        from awsctx import aesr, config
+
+        sys.stdout.write(aesr.render(config.load()))
+        return 0
+    if command == "console":
+        from awsctx import console
+
+        return console.run(
+            namespace.profile,
+            namespace.region,
+            namespace.service,
+            namespace.print_only,
+            namespace.mfa_code,
+            force=namespace.force,
+        )
     if command in ("whoami", "export", "exec"):
         from awsctx import credcommands
 
@@ -220,6 +306,16 @@ def run(argv: list[str], shell: str | None, interactive: bool) -> int:
             return credcommands.export(namespace.profile, namespace.format, namespace.mfa_code)
         words = namespace.command[1:] if namespace.command[:1] == ["--"] else namespace.command
         return credcommands.exec_command(namespace.profile, words, namespace.mfa_code)
+    if command == "sso":
+        from awsctx import ssosync
+
+        return ssosync.run(
+            namespace.session, namespace.dry_run, namespace.prune, namespace.template, namespace.credential_process
+        )
+    if command == "process":
+        from awsctx import process
+
+        return process.run(namespace.profile)
     if command == "doctor":
         from awsctx import doctor
 

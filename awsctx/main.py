@@ -49,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
             if not complete.fast_complete(environ):
                 complete.argcomplete_complete(complete.words_before_cursor(environ))
             return 0
+        if len(arguments) == 2 and arguments[0] == "process" and not arguments[1].startswith("-"):
+            # SDKs run this for every client they create: no argparse.
+            from awsctx import process
+
+            return process.run(arguments[1])
         shell = environ.get(envvars.SHELL_MODE) or None
         if shell is not None and shell not in shells.SUPPORTED:
             shell = None

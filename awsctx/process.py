@@ -1,0 +1,157 @@
+"""`awsctx process NAME`: the credential_process helper.
+
+A profile with `credential_process = awsctx process NAME` lets any SDK or tool that runs
+credential_process (every AWS SDK, the AWS CLI, Terraform...) use NAME's credentials from awsctx's
+cache, refreshed through awsctx with its single SSO login or MFA prompt when they run out.
+
+stdout carries the credential_process JSON document and nothing else, ever: the SDK parses all of
+it. A cache hit reads awsctx's identity index and the AWS CLI cache file it names, and imports no
+botocore.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+from awsctx import config, credentials
+from awsctx.errors import UserError
+
+# Profiles being served by the `awsctx process` calls above this one, newline-separated: a profile
+# whose credentials come back to `awsctx process` for itself fails at once instead of looping.
+_CHAIN_VARIABLE = "AWSCTX_PROCESS_CHAIN"
+_STATIC_KEYS = ("aws_access_key_id", "aws_secret_access_key")
+# Any of these makes botocore take the credentials from somewhere other than the profile's keys.
+_NOT_STATIC = (
+    "role_arn",
+    "web_identity_token_file",
+    "sso_session",
+    "sso_start_url",
+    "sso_account_id",
+    "sso_role_name",
+    "sso_region",
+    "credential_process",
+)
+
+
+def run(profile: str) -> int:
+    """Print the credential_process document for `profile` on stdout; errors as UserError."""
+    cfg = config.load()
+    profile = _follow(profile, cfg)
+    chain = [name for name in os.environ.get(_CHAIN_VARIABLE, "").split("\n") if name]
+    if profile in chain:
+        raise UserError(
+            f"profile {profile!r} gets its credentials from `awsctx process {profile}` itself "
+            f"({' -> '.join([*chain, profile])}); point credential_process at the profile that holds them"
+        )
+    settings = cfg.profile(profile)
+    document = _static(settings) or _cached(profile, settings)
+    if document is None:
+        document = _refresh(profile, cfg, chain)
+    sys.stdout.write(json.dumps(document) + "\n")
+    sys.stdout.flush()
+    return 0
+
+
+def _follow(profile: str, cfg: config.AwsConfig) -> str:
+    """The profile that holds the credentials: `awsctx process A` for a profile A whose own
+    credential_process is `awsctx process B` serves B directly, without a second process."""
+    seen = [profile]
+    while True:
+        line = cfg.profile(profile).get("credential_process")
+        words = config.split_words(line) if isinstance(line, str) else None
+        if not words or len(words) != 3 or os.path.basename(words[0]) != "awsctx" or words[1] != "process":
+            return profile
+        profile = words[2]
+        if profile in seen:
+            raise UserError(
+                f"credential_process of profile {seen[-1]!r} loops back through `awsctx process` "
+                f"({' -> '.join([*seen, profile])}); point it at the profile that holds the credentials"
+            )
+        seen.append(profile)
+
+
+def _static(settings: dict) -> dict | None:
+    """Long-term keys kept in the profile itself, as botocore would take them."""
+    if not all(isinstance(settings.get(key), str) and settings[key] for key in _STATIC_KEYS):
+        return None
+    if any(key in settings for key in _NOT_STATIC):
+        return None
+    document = {
+        "Version": 1,
+        "AccessKeyId": settings["aws_access_key_id"],
+        "SecretAccessKey": settings["aws_secret_access_key"],
+    }
+    token = settings.get("aws_session_token") or settings.get("aws_security_token")
+    if isinstance(token, str) and token:
+        document["SessionToken"] = token
+    return document
+
+
+def _cached(profile: str, settings: dict) -> dict | None:
+    """Temporary credentials from the AWS CLI cache file awsctx's index names, while good."""
+    identity = credentials.cached_identity(profile, settings)
+    if identity is None or not identity.expiration:
+        return None
+    entry = credentials._read_index().get(profile) or {}
+    cache_file = entry.get("cache_file")
+    if not cache_file:
+        return None
+    try:
+        with open(cache_file, "rb") as file:
+            found = json.loads(file.read())["Credentials"]
+        document = {
+            "Version": 1,
+            "AccessKeyId": found["AccessKeyId"],
+            "SecretAccessKey": found["SecretAccessKey"],
+            "SessionToken": found["SessionToken"],
+            "Expiration": _iso(identity.expiration),
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # gone, truncated or another shape: resolve afresh
+    if not all(isinstance(value, str) and value for key, value in document.items() if key != "Version"):
+        return None
+    return document
+
+
+def _refresh(profile: str, cfg: config.AwsConfig, chain: list[str]) -> dict:
+    """Credentials through awsctx's resolver: the caches, STS, an SSO login or an MFA code. A login
+    or prompt is possible only when stderr is a terminal (many SDKs capture it)."""
+    interactive = _is_terminal(sys.stderr)
+    os.environ[_CHAIN_VARIABLE] = "\n".join([*chain, profile])
+    # Whatever the resolver or a program it starts writes to stdout goes to stderr meanwhile: the
+    # SDK reading stdout must get the document alone.
+    sys.stdout.flush()
+    saved = os.dup(1)
+    real_stdout = sys.stdout
+    try:
+        os.dup2(2, 1)
+        sys.stdout = sys.stderr
+        resolved = credentials.resolve(profile, cfg, interactive=interactive, open_browser=interactive)
+    finally:
+        sys.stdout = real_stdout
+        os.dup2(saved, 1)
+        os.close(saved)
+    document: dict = {
+        "Version": 1,
+        "AccessKeyId": resolved.access_key_id,
+        "SecretAccessKey": resolved.secret_access_key,
+    }
+    if resolved.session_token:
+        document["SessionToken"] = resolved.session_token
+    if resolved.identity.expiration:
+        document["Expiration"] = _iso(resolved.identity.expiration)
+    return document
+
+
+def _iso(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return False

@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""What the awsctx prompt segment adds to every prompt, in bash, zsh and fish.
+
+One long-lived shell per language loads `awsctx init SHELL` and times, with its own clock, batches
+of renders: "none" expands the user's prompt alone (the shell without the segment); "segment" runs
+the segment's prompt hook and expands the prompt that holds it, as the shell does before each
+prompt. The batches alternate, round after round, so that machine noise weighs on both alike.
+Two figures of what the segment adds per render: "min" = (fastest segment batch - fastest none
+batch) / renders, the cost with the least disturbance from other work on the machine (the verdict);
+"median" = the median over the rounds of (segment - none) / renders, which load inflates. "update"
+is the render after a change (a switch, a new minute of time left): the hook's full path, timed by
+making every render see a change; informative. No render may start a process (tests/test_prompt.py
+proves it with strace); this measures the builtins' cost.
+
+The variables a switch exports are set by hand (client2 of the seed set-up), so no Python runs
+while timing. fish has no clock of its own: its figure comes from whole `fish -c` runs and is
+coarser. Standard library only; bench.py runs it after its own table.
+
+    python benchmarks/prompt_bench.py [--renders N] [--rounds N] [--awsctx PATH] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_US = 50.0  # per render, bash and zsh
+
+# What `awsctx client2` exports for the seed set-up, and what the credentials work adds.
+ACTIVE = {
+    "AWS_PROFILE": "client2",
+    "AWS_REGION": "ca-central-1",
+    "AWS_DEFAULT_REGION": "ca-central-1",
+    "AWSCTX_PROFILE": "client2",
+    "AWSCTX_ACCOUNT_ID": "123456",
+}
+EVERYTHING = {
+    **ACTIVE,
+    "AWSCTX_ACCOUNT_ALIAS": "acme-prod",
+    "AWSCTX_EXPIRATION": str(int(time.time()) + 3000),
+    "AWSCTX_COLOR": "ffaa22",
+    "AWSCTX_PROD": "1",
+}
+# (label, exported variables): no profile (the segment is empty), a profile, every path of the render.
+STATES = [("no profile", {}), ("client2", ACTIVE), ("client2, expiry+colour+prod", EVERYTHING)]
+
+USER_PS1 = {"bash": r"\u@\h:\w\$ ", "zsh": "%n@%m:%~%# "}
+
+# Each driver prints one line a batch: `R STATE KIND ROUND WALL_US CPU_US`, KIND being none, segment
+# or update (followed by :MODE in zsh, whose prompt_subst changes how the segment is placed).
+_BASH = r"""
+set -o pipefail
+PROMPT_COMMAND=
+eval "$("$BENCH_AWSCTX" init bash)" || exit 1
+# Wall clock and time on the CPU (from the kernel's scheduler statistics, when it keeps them), in us.
+__bench_clock() {
+    local cpu=0 rest
+    [[ ! -r /proc/$$/schedstat ]] || read -r cpu rest </proc/$$/schedstat
+    __bench_wall=${EPOCHREALTIME/[.,]/} __bench_cpu=$((cpu / 1000))
+}
+__bench_report() {  # $1 state, $2 kind, $3 round; the clock read before the batch is in t0 and c0
+    local t0=$__bench_wall c0=$__bench_cpu
+    __bench_clock
+    echo "R $1 $2 $3 $((__bench_wall - t0)) $((__bench_cpu - c0))"
+}
+__bench_batch() {  # $1 state, $2 round; the caller exported the variables of state $1
+    local i __x
+    PS1=$__bench_user_ps1
+    __bench_clock
+    for ((i = 0; i < BENCH_RENDERS; i++)); do __x=${PS1@P}; done
+    __bench_report "$1" none "$2"
+    eval "$PROMPT_COMMAND"  # places the segment in PS1, as the first prompt does
+    __bench_clock
+    for ((i = 0; i < BENCH_RENDERS; i++)); do eval "$PROMPT_COMMAND"; __x=${PS1@P}; done
+    __bench_report "$1" segment "$2"
+    [[ $__x == *"${AWS_PROFILE-}"* ]] || { echo "F $1 the prompt lacks the profile: $__x"; exit 1; }
+    __bench_clock
+    for ((i = 0; i < BENCH_RENDERS; i++)); do __awsctx_prompt_key=''; eval "$PROMPT_COMMAND"; __x=${PS1@P}; done
+    __bench_report "$1" update "$2"
+}
+"""
+
+_ZSH = r"""
+zmodload zsh/datetime zsh/mathfunc
+eval "$("$BENCH_AWSCTX" init zsh)" || exit 1
+# Wall clock and time on the CPU (from the kernel's scheduler statistics, when it keeps them), in us.
+__bench_clock() {
+    local cpu=0 rest
+    [[ ! -r /proc/$$/schedstat ]] || read -r cpu rest </proc/$$/schedstat
+    __bench_wall=$(( int(EPOCHREALTIME * 1000000) )) __bench_cpu=$((cpu / 1000))
+}
+__bench_report() {  # $1 state, $2 kind, $3 round; the clock read before the batch
+    local t0=$__bench_wall c0=$__bench_cpu
+    __bench_clock
+    echo "R $1 $2 $3 $((__bench_wall - t0)) $((__bench_cpu - c0))"
+}
+__bench_batch() {  # $1 state, $2 round, $3 prompt_subst or no_prompt_subst
+    local i __x mode=$3
+    setopt $mode
+    PS1=$__bench_user_ps1 __awsctx_prompt_placed=''
+    __bench_clock
+    if [[ $mode == prompt_subst ]]; then
+        for ((i = 0; i < BENCH_RENDERS; i++)); do __x=${(%)${(e)PS1}}; done
+    else
+        for ((i = 0; i < BENCH_RENDERS; i++)); do __x=${(%)PS1}; done
+    fi
+    __bench_report "$1" none:$mode "$2"
+    __awsctx_prompt_hook  # places the segment in PS1, as the first prompt does
+    __bench_clock
+    if [[ $mode == prompt_subst ]]; then
+        for ((i = 0; i < BENCH_RENDERS; i++)); do __awsctx_prompt_hook; __x=${(%)${(e)PS1}}; done
+    else
+        for ((i = 0; i < BENCH_RENDERS; i++)); do __awsctx_prompt_hook; __x=${(%)PS1}; done
+    fi
+    __bench_report "$1" segment:$mode "$2"
+    [[ $__x == *"${AWS_PROFILE-}"* ]] || { echo "F $1 the prompt lacks the profile: $__x"; exit 1; }
+    __bench_clock
+    for ((i = 0; i < BENCH_RENDERS; i++)); do __awsctx_prompt_key=''; __awsctx_prompt_hook; __x=${(%)PS1}; done
+    __bench_report "$1" update:$mode "$2"
+}
+"""
+
+
+def _exports(variables: dict[str, str]) -> str:
+    """Shell code giving the environment of one state (the same in bash and zsh)."""
+    unset = f"unset {' '.join(EVERYTHING)}"
+    sets = " ".join(f"{name}='{value}'" for name, value in variables.items())
+    return unset + (f"; export {sets}" if sets else "")
+
+
+def driver(shell: str, rounds: int) -> str:
+    parts = [_BASH if shell == "bash" else _ZSH, f"__bench_user_ps1='{USER_PS1[shell]}'"]
+    modes = [""] if shell == "bash" else ["no_prompt_subst", "prompt_subst"]
+    for round_number in range(-1, rounds):  # round -1 warms up
+        for index, (_, variables) in enumerate(STATES):
+            for mode in modes:
+                parts.append(f"{_exports(variables)}; __bench_batch {index} {round_number} {mode}".rstrip())
+    return "\n".join(parts) + "\n"
+
+
+class Row:
+    """The batches of one state (and zsh mode): (wall, CPU) microseconds per batch, by kind and round."""
+
+    def __init__(self, shell: str, label: str, renders: int) -> None:
+        self.shell, self.label, self.renders = shell, label, renders
+        self.batches: dict[str, dict[int, tuple[int, int]]] = {"none": {}, "segment": {}, "update": {}}
+
+    @property
+    def clock(self) -> int:
+        """1 (the CPU's) when every batch has a CPU time, else 0 (the wall clock's)."""
+        return int(all(cpu > 0 for batches in self.batches.values() for _, cpu in batches.values()))
+
+    def per_render(self, kind: str, clock: int | None = None) -> float:
+        clock = self.clock if clock is None else clock
+        return statistics.median(times[clock] for times in self.batches[kind].values()) / self.renders
+
+    def added(self, kind: str = "segment", clock: int | None = None) -> float:
+        """The median over the rounds of (KIND's batch - none's batch) / renders."""
+        clock = self.clock if clock is None else clock
+        none, other = self.batches["none"], self.batches[kind]
+        return statistics.median((other[r][clock] - none[r][clock]) / self.renders for r in other.keys() & none.keys())
+
+
+def run_shell(shell: str, awsctx: str, renders: int, rounds: int, folder: Path) -> list[Row]:
+    script = folder / f"driver.{shell}"
+    script.write_text(driver(shell, rounds), encoding="utf-8")
+    argv = [shell, "--noprofile", "--norc", str(script)] if shell == "bash" else [shell, "-f", str(script)]
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(folder),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "BENCH_AWSCTX": awsctx,
+        "BENCH_RENDERS": str(renders),
+    }
+    completed = subprocess.run(argv, capture_output=True, text=True, env=environment, timeout=900)
+    rows: dict[str, Row] = {}
+    for line in completed.stdout.splitlines():
+        kind, _, rest = line.partition(" ")
+        if kind != "R":
+            raise SystemExit(f"prompt benchmark: {shell}: {line}")
+        state, batch, round_text, wall, cpu = rest.split(" ")
+        if int(round_text) < 0:
+            continue
+        batch_kind, _, mode = batch.partition(":")
+        label = STATES[int(state)][0] + (f" ({mode.replace('_', ' ')})" if mode else "")
+        row = rows.setdefault(label, Row(shell, label, renders))
+        row.batches[batch_kind][int(round_text)] = (int(wall), int(cpu))
+    if completed.returncode != 0 or not rows:
+        raise SystemExit(f"prompt benchmark: the {shell} driver failed: {completed.stderr.strip()[-2000:]}")
+    return list(rows.values())
+
+
+def run_fish(awsctx: str, renders: int, rounds: int, folder: Path) -> list[Row]:
+    """fish: whole `fish -c` runs with and without the renders; their difference per render."""
+    fish = shutil.which("fish")
+    if not fish:
+        return []
+    load = f"'{awsctx}' init fish | source; function __bench_user; printf '%s@%s ' $USER $hostname; end"
+    loop = f"for i in (seq {renders});"
+    scripts = {
+        "none": f"{load}; {loop} __bench_user >/dev/null; end",
+        "segment": f"{load}; {loop} emit fish_prompt; __awsctx_prompt_print >/dev/null; __bench_user >/dev/null; end",
+        "update": f"{load}; {loop} set __awsctx_prompt_key; emit fish_prompt; __awsctx_prompt_print >/dev/null; "
+        "__bench_user >/dev/null; end",
+    }
+    rows = []
+    for label, variables in STATES:
+        row = Row("fish", label, renders)
+        environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder), **variables}
+        for round_number in range(rounds):
+            for kind, script in scripts.items():
+                started, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+                subprocess.run([fish, "--no-config", "--private", "-c", script], env=environment, check=True)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+                row.batches[kind][round_number] = (int((time.perf_counter() - started) * 1e6), int(cpu * 1e6))
+        rows.append(row)
+    return rows
+
+
+def report(rows: list[Row], renders: int, rounds: int) -> str:
+    header = ("shell", "state", "clock", "none us", "added us", "added us (wall)", "update us", "result")
+    lines = []
+    for row in rows:
+        added = row.added()
+        verdict = ("PASS" if added <= TARGET_US else "MISS") if row.shell in ("bash", "zsh") else ""
+        lines.append(
+            (
+                row.shell,
+                row.label,
+                ("wall", "CPU")[row.clock],
+                f"{row.per_render('none'):.1f}" if row.shell != "fish" else "-",
+                f"{added:.1f}",
+                f"{row.added(clock=0):.1f}",
+                f"{row.added('update'):.1f}",
+                verdict,
+            )
+        )
+    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(len(header))]
+
+    def format_line(cells: tuple[str, ...]) -> str:
+        return "  ".join(
+            cell.ljust(width) if i < 3 else cell.rjust(width) for i, (cell, width) in enumerate(zip(cells, widths))
+        ).rstrip()
+
+    return "\n".join(
+        [
+            f"Prompt segment: what it adds per render (median of {rounds} rounds of {renders:,} renders)",
+            "",
+            format_line(header),
+            "  ".join("-" * width for width in widths),
+            *(format_line(line) for line in lines),
+            "",
+            f"Target: at most {TARGET_US:g} us added per render in bash and zsh; fish is informative (whole runs).",
+            "CPU: time on the CPU (/proc/PID/schedstat), which other work on the machine does not inflate; wall:",
+            "the same from the wall clock. update: a render after a change (a switch, a new minute of time left).",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Time the awsctx prompt segment against the prompt alone.")
+    parser.add_argument("--renders", type=int, default=1000, help="renders per batch (default 1000)")
+    parser.add_argument("--rounds", type=int, default=15, help="batches of each kind (default 15)")
+    parser.add_argument("--awsctx", help="the awsctx program (default: beside this Python, else on PATH)")
+    parser.add_argument("--json", metavar="PATH", help="also write the batches' times to PATH")
+    parser.add_argument("--shells", default="bash,zsh,fish", help="comma-separated (default bash,zsh,fish)")
+    arguments = parser.parse_args(argv)
+    beside = Path(sys.executable).parent / "awsctx"
+    awsctx = arguments.awsctx or (str(beside) if beside.exists() else shutil.which("awsctx"))
+    if not awsctx:
+        parser.error("no awsctx program found beside this Python or on PATH; name it with --awsctx")
+    shells = arguments.shells.split(",")
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="awsctx-prompt-bench-") as scratch:
+        folder = Path(scratch)
+        for shell in ("bash", "zsh"):
+            if shell in shells and shutil.which(shell):
+                rows += run_shell(shell, awsctx, arguments.renders, arguments.rounds, folder)
+        if "fish" in shells:
+            rows += run_fish(awsctx, arguments.renders, max(3, arguments.rounds // 3), folder)
+    print(report(rows, arguments.renders, arguments.rounds))
+    if arguments.json:
+        data = [
+            {"shell": row.shell, "state": row.label, "renders": row.renders, "wall_cpu_us": row.batches} for row in rows
+        ]
+        Path(arguments.json).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    # A report: a missed target is shown, not an error (as bench.py); a run that failed exited above.
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

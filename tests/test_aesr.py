@@ -1,0 +1,242 @@
+"""`awsctx export --format aesr`: the AWS Extend Switch Roles extension's configuration, from the profiles."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from harness import AWSCTX, SEED, base_env, make_home, write_aws
+
+from awsctx import aesr, config, credentials
+
+SEED_RENDERED = """\
+[profile client1]
+aws_account_id = 123456
+role_name = rolename
+region = us-west-2
+
+[profile client2]
+aws_account_id = 123456
+role_name = rolename
+region = ca-central-1
+"""
+
+CONFIG = """
+[profile base]
+aws_account_id = 111111111111
+aws_account_alias = corp-base
+color = 123abc
+
+[profile admin]
+role_arn = arn:aws:iam::222222222222:role/ops/Admin
+source_profile = base
+region = eu-west-1
+color = #FFAA00
+aws_account_alias = corp-prod
+
+[profile chained]
+role_arn = arn:aws:iam::333333333333:role/Deploy
+source_profile = admin
+color = 00ddff
+
+[profile portal]
+sso_session = corp
+sso_account_id = 444444444444
+sso_role_name = PowerUser
+region = us-east-1
+
+[profile fromsso]
+role_arn = arn:aws:iam::555555555555:role/Reader
+source_profile = portal
+
+[profile lonely-sso]
+sso_session = corp
+sso_account_id = 666666666666
+sso_role_name = ReadOnly
+
+[profile unknown-source]
+role_arn = arn:aws:iam::777777777777:role/Ops
+source_profile = keys
+color = red
+
+[profile "semi;colon"]
+role_arn = arn:aws:iam::888888888888:role/Ops
+
+[profile badarn]
+role_arn = arn:aws:iam::999999999999:user/alice
+
+[profile fromenv]
+role_arn = arn:aws:iam::121212121212:role/Env
+credential_source = Environment
+
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = us-east-1
+"""
+
+CREDENTIALS = """
+[base]
+aws_access_key_id = AKIAEXAMPLEBASE00001
+aws_secret_access_key = base-secret
+
+[keys]
+aws_access_key_id = AKIAEXAMPLEKEYS00001
+aws_secret_access_key = keys-secret
+"""
+
+RENDERED = """\
+; left out semi;colon: the extension would read part of it as a comment
+; left out badarn: role_arn is not an IAM role ARN
+
+[profile admin]
+aws_account_id = 222222222222
+role_name = ops/Admin
+aws_account_alias = corp-prod
+region = eu-west-1
+color = ffaa00
+source_profile = base
+
+[profile chained]
+aws_account_id = 333333333333
+role_name = Deploy
+color = 00ddff
+
+[profile fromsso]
+aws_account_id = 555555555555
+role_name = Reader
+source_profile = portal
+
+[profile unknown-source]
+aws_account_id = 777777777777
+role_name = Ops
+
+[profile fromenv]
+aws_account_id = 121212121212
+role_name = Env
+
+[profile base]
+aws_account_id = 111111111111
+aws_account_alias = corp-base
+color = 123abc
+
+[profile portal]
+aws_account_id = 444444444444
+role_name = PowerUser
+"""
+
+
+@pytest.fixture
+def aws_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """HOME and awsctx's cache in tmp_path, read by awsctx in this process."""
+    home = make_home(tmp_path, seed=False)
+    for name in ("AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    return home
+
+
+def rendered(home: Path, config_text: str | None, credentials_text: str | None = None) -> str:
+    write_aws(home, config=config_text, credentials=credentials_text)
+    return aesr.render(config.load())
+
+
+def extension_profiles(text: str) -> list[dict[str, str]]:
+    """The profiles the extension reads from `text`, following its documented rules: ';' and '#'
+    start a comment anywhere, `[profile NAME]` or `[NAME]` opens a profile, `key = value` lines,
+    no key twice, every profile names its account."""
+    profiles: list[dict[str, str]] = []
+    for raw in text.splitlines():
+        line = raw.split(";", 1)[0].split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            name = line[1:-1].strip()
+            profiles.append({"profile": name[len("profile ") :].lstrip() if name.startswith("profile ") else name})
+            continue
+        assert profiles, f"{raw!r} comes before any profile"
+        key, equals, value = line.partition("=")
+        assert equals, f"{raw!r} is no key = value line"
+        assert key.strip() not in profiles[-1], f"{key.strip()} twice in {profiles[-1]['profile']}"
+        profiles[-1][key.strip()] = value.strip()
+    for profile in profiles:
+        assert profile.get("aws_account_id"), f"{profile['profile']} names no account"
+    return profiles
+
+
+def test_seed_roles_become_roles_listed_always(aws_home: Path) -> None:
+    text = rendered(aws_home, (SEED / "config").read_text(), (SEED / "credentials").read_text())
+    assert text == SEED_RENDERED
+    # The SSO profile is no role to switch to, and mirego's account is not known without a call.
+    assert [profile["profile"] for profile in extension_profiles(text)] == ["client1", "client2"]
+
+
+def test_roles_bases_colors_and_aliases(aws_home: Path) -> None:
+    text = rendered(aws_home, CONFIG, CREDENTIALS)
+    assert text == RENDERED
+    profiles = {profile["profile"]: profile for profile in extension_profiles(text)}
+    # Every source_profile names a base account the text defines, which is no role itself.
+    for profile in profiles.values():
+        if "source_profile" in profile:
+            base = profiles[profile["source_profile"]]
+            assert "source_profile" not in base
+
+
+def test_account_learnt_by_awsctx_makes_keys_a_base_account(aws_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    learnt = {"keys": credentials.Identity("101010101010", "arn:aws:iam::101010101010:user/me", None, "static")}
+    monkeypatch.setattr(credentials, "cached_identity", lambda name, settings, now=None: learnt.get(name))
+    text = rendered(aws_home, CONFIG, CREDENTIALS)
+    assert "[profile unknown-source]\naws_account_id = 777777777777\nrole_name = Ops\nsource_profile = keys\n" in text
+    assert text.endswith("[profile keys]\naws_account_id = 101010101010\n")
+
+
+def test_alias_alone_names_the_base_account(aws_home: Path) -> None:
+    text = rendered(
+        aws_home,
+        textwrap.dedent(
+            """
+            [profile base]
+            aws_account_id = corp-alias
+
+            [profile target]
+            role_arn = arn:aws:iam::222222222222:role/Admin
+            source_profile = base
+            """
+        ),
+        "[base]\naws_access_key_id = AKIAEXAMPLEBASE00001\naws_secret_access_key = s\n",
+    )
+    assert text.endswith("[profile base]\naws_account_id = corp-alias\n")
+    assert "source_profile = base\n" in text
+
+
+def test_no_roles_no_configuration(aws_home: Path) -> None:
+    assert rendered(aws_home, "[default]\nregion = us-east-1\n", "[default]\naws_access_key_id = A\n") == ""
+
+
+def test_cli_prints_it_without_importing_boto3(tmp_path: Path) -> None:
+    home = make_home(tmp_path)
+    env = base_env(home)
+    result = subprocess.run(
+        [str(AWSCTX), "export", "--format", "aesr"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == SEED_RENDERED
+    probe = "import sys; from awsctx import aesr, config; aesr.render(config.load()); " + (
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')))"
+    )
+    imported = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip() == "[]"
+
+
+def test_cli_refuses_a_profile_name_with_aesr(tmp_path: Path) -> None:
+    env = base_env(make_home(tmp_path))
+    result = subprocess.run(
+        [str(AWSCTX), "export", "client1", "--format", "aesr"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "every profile" in result.stderr

@@ -32,10 +32,6 @@ def _resolve(name: str | None, mfa_code: str | None = None) -> tuple[str, dict, 
     return profile, cfg.profile(profile), resolved
 
 
-def iso(epoch: int) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
-
-
 def credential_variables(settings: dict, resolved: credentials.Resolved) -> dict[str, str]:
     """The environment a tool that cannot read profiles needs for these credentials."""
     variables = {"AWS_ACCESS_KEY_ID": resolved.access_key_id, "AWS_SECRET_ACCESS_KEY": resolved.secret_access_key}
@@ -43,7 +39,7 @@ def credential_variables(settings: dict, resolved: credentials.Resolved) -> dict
         variables["AWS_SESSION_TOKEN"] = resolved.session_token
     if resolved.identity.expiration:
         for name in EXPIRATION_VARIABLES:
-            variables[name] = iso(resolved.identity.expiration)
+            variables[name] = credentials.iso_utc(resolved.identity.expiration)
     region = config.region_of(settings)
     if region:
         variables[envvars.REGION] = variables[envvars.DEFAULT_REGION] = region
@@ -80,7 +76,7 @@ def whoami(name: str | None, as_json: bool, mfa_code: str | None) -> int:
         "alias": alias or None,
         "arn": identity.arn,
         "region": region or None,
-        "expiration": iso(identity.expiration) if identity.expiration else None,
+        "expiration": credentials.iso_utc(identity.expiration) if identity.expiration else None,
         "kind": identity.kind,
     }
     if as_json:
@@ -112,16 +108,7 @@ def export(name: str | None, fmt: str | None, mfa_code: str | None) -> int:
     if fmt == "json":
         import json
 
-        document = {
-            "Version": 1,
-            "AccessKeyId": resolved.access_key_id,
-            "SecretAccessKey": resolved.secret_access_key,
-        }
-        if resolved.session_token:
-            document["SessionToken"] = resolved.session_token
-        if resolved.identity.expiration:
-            document["Expiration"] = iso(resolved.identity.expiration)
-        sys.stdout.write(json.dumps(document, indent=2) + "\n")
+        sys.stdout.write(json.dumps(credentials.process_document(resolved), indent=2) + "\n")
         return 0
     script = shells.Script("fish" if fmt == "fish" else "bash")
     for variable, value in variables.items():

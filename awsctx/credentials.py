@@ -50,6 +50,25 @@ class Resolved:
         self.session_token = session_token
 
 
+def iso_utc(epoch: float) -> str:
+    """A time as the AWS CLI and credential_process write it."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+def process_document(resolved: Resolved) -> dict:
+    """The credentials as credential_process JSON (Version 1), which every SDK reads."""
+    document: dict = {
+        "Version": 1,
+        "AccessKeyId": resolved.access_key_id,
+        "SecretAccessKey": resolved.secret_access_key,
+    }
+    if resolved.session_token:
+        document["SessionToken"] = resolved.session_token
+    if resolved.identity.expiration:
+        document["Expiration"] = iso_utc(resolved.identity.expiration)
+    return document
+
+
 def _public_settings(settings: dict) -> dict:
     return {key: value for key, value in settings.items() if key not in _SECRET_KEYS}
 

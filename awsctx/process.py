@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 
 from awsctx import config, credentials
 from awsctx.errors import UserError
@@ -107,7 +106,7 @@ def _cached(profile: str, settings: dict) -> dict | None:
             "AccessKeyId": found["AccessKeyId"],
             "SecretAccessKey": found["SecretAccessKey"],
             "SessionToken": found["SessionToken"],
-            "Expiration": _iso(identity.expiration),
+            "Expiration": credentials.iso_utc(identity.expiration),
         }
     except (OSError, ValueError, KeyError, TypeError):
         return None  # gone, truncated or another shape: resolve afresh
@@ -134,20 +133,7 @@ def _refresh(profile: str, cfg: config.AwsConfig, chain: list[str]) -> dict:
         sys.stdout = real_stdout
         os.dup2(saved, 1)
         os.close(saved)
-    document: dict = {
-        "Version": 1,
-        "AccessKeyId": resolved.access_key_id,
-        "SecretAccessKey": resolved.secret_access_key,
-    }
-    if resolved.session_token:
-        document["SessionToken"] = resolved.session_token
-    if resolved.identity.expiration:
-        document["Expiration"] = _iso(resolved.identity.expiration)
-    return document
-
-
-def _iso(epoch: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+    return credentials.process_document(resolved)
 
 
 def _is_terminal(stream: object) -> bool:

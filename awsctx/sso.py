@@ -256,31 +256,13 @@ def _read_json(path: str) -> dict[str, Any] | None:
 def _write_json(path: str, data: dict[str, Any]) -> None:
     folder = os.path.dirname(path)
     try:
-        _make_private_dirs(folder)
+        cachefile.ensure_private_dir(folder)
         cachefile.write_atomic(path, json.dumps(data).encode("utf-8"))
     except OSError as error:
         raise UserError(
             f"cannot write {paths.display(path)} ({error.strerror or error}); check that {paths.display(folder)} "
             "is a folder you can write to"
         ) from None
-
-
-def _make_private_dirs(folder: str) -> None:
-    """Create `folder` and any missing parents 0700 (os.makedirs would make the parents by the umask)."""
-    missing = []
-    current = folder
-    while not os.path.isdir(current):
-        missing.append(current)
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
-    for path in reversed(missing):
-        try:  # another process may create it at the same moment
-            os.mkdir(path, cachefile.PRIVATE_DIR_MODE)
-        except FileExistsError:
-            pass
-    cachefile.ensure_private_dir(folder)
 
 
 # ---------------------------------------------------------------------------- getting a token

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from harness import base_env, make_home
+from stsproxy import StsProxy
 
 
 @pytest.fixture
@@ -20,3 +22,11 @@ def env(home: Path) -> dict[str, str]:
 @pytest.fixture(params=["bash", "zsh", "fish"])
 def shell(request: pytest.FixtureRequest) -> str:
     return request.param
+
+
+@pytest.fixture(scope="module")
+def sts() -> Iterator[StsProxy]:
+    """moto's STS and IAM behind a counting proxy, one per test module (tests reset its counters)."""
+    proxy = StsProxy()
+    yield proxy
+    proxy.stop()

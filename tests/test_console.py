@@ -146,13 +146,6 @@ class Federation:
 
 
 @pytest.fixture(scope="module")
-def sts() -> Iterator[StsProxy]:
-    proxy = StsProxy()
-    yield proxy
-    proxy.stop()
-
-
-@pytest.fixture(scope="module")
 def federation_server() -> Iterator[Federation]:
     server = Federation()
     yield server

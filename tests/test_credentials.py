@@ -6,7 +6,6 @@ import json
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -100,13 +99,6 @@ provider = session._session.get_component("credential_provider").get_provider("a
 provider.cache = JSONFileCache(os.path.expanduser("~/.aws/cli/cache"))
 print(session.get_credentials().get_frozen_credentials().access_key)
 """
-
-
-@pytest.fixture(scope="module")
-def sts() -> Iterator[StsProxy]:
-    proxy = StsProxy()
-    yield proxy
-    proxy.stop()
 
 
 @pytest.fixture

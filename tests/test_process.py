@@ -106,13 +106,6 @@ def _wired() -> bool:
     return {"sso", "process"} <= set(cli.PARSERS) and {"sso", "process"} <= set(commands.COMMANDS)
 
 
-@pytest.fixture(scope="module")
-def sts() -> Iterator[StsProxy]:
-    proxy = StsProxy()
-    yield proxy
-    proxy.stop()
-
-
 @pytest.fixture
 def fake() -> Iterator[FakeSSO]:
     with FakeSSO() as server:

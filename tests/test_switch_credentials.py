@@ -20,7 +20,7 @@ source_profile = mirego
 mfa_serial = arn:aws:iam::999999999999:mfa/tester
 region = eu-west-1
 
-[profile sso]
+[profile corp-sso]
 sso_session = corp
 sso_account_id = 111111111111
 sso_role_name = ReadOnly
@@ -31,13 +31,6 @@ sso_start_url = {start_url}
 sso_region = us-east-1
 sso_registration_scopes = sso:account:access
 """
-
-
-@pytest.fixture(scope="module")
-def sts() -> Iterator[StsProxy]:
-    proxy = StsProxy()
-    yield proxy
-    proxy.stop()
 
 
 @pytest.fixture
@@ -213,14 +206,14 @@ def test_switch_to_sso_logs_in_once_and_marks_it_refreshable(
 ) -> None:
     term = Interactive("bash", live_env, seed_home)
     try:
-        term.child.sendline("awsctx sso")
+        term.child.sendline("awsctx corp-sso")
         term.child.expect(sso_server.verification_uri)
         term.sync()
         shown = term.run("printf '%s\\n' \"P=$AWS_PROFILE R=$AWSCTX_SSO_REFRESHABLE A=$AWSCTX_ACCOUNT_ID\"")
-        assert "P=sso R=1" in shown
+        assert "P=corp-sso R=1" in shown
         assert sso_server.calls["StartDeviceAuthorization"] == 1
         term.run("awsctx client1 --no-credentials")
-        term.run("awsctx sso")
+        term.run("awsctx corp-sso")
         assert sso_server.calls["StartDeviceAuthorization"] == 1
         assert sso_server.calls["GetRoleCredentials"] == 1
     finally:

@@ -135,10 +135,11 @@ __awsctx_prompt_update() {
             # With promptvars off PS1 cannot name a variable: it holds the text, backslashes escaped.
             __awsctx_new=${awsctx_prompt//\\/\\\\}
         fi
+        # In place of what the segment last put there; else in front, unless the user placed
+        # `${awsctx_prompt}` in PS1 already.
         if [[ -n $__awsctx_prompt_placed && $PS1 == *"$__awsctx_prompt_placed"* ]]; then
             PS1=${PS1/"$__awsctx_prompt_placed"/"$__awsctx_new"}
         elif [[ $__awsctx_new != "$__awsctx_prompt_ref" || $PS1 != *awsctx_prompt* ]]; then
-            # (unless the user placed `${awsctx_prompt}` in PS1 already)
             PS1=$__awsctx_new$PS1
         fi
         __awsctx_prompt_placed=$__awsctx_new

@@ -95,10 +95,11 @@ __awsctx_prompt_hook() {
     # The exported text (a switch unsets it), then everything the segment shows but the clock. A
     # change to one variable changes this; a switch changes the text.
     __awsctx_prompt_seen=${AWSCTX_SEGMENT-}$'\037'${AWS_PROFILE-}${AWS_REGION-}${AWS_DEFAULT_REGION-}${AWSCTX_PROFILE-}${AWSCTX_ACCOUNT_ID-}${AWSCTX_ACCOUNT_ALIAS-}${AWSCTX_EXPIRATION-}${AWSCTX_SSO_REFRESHABLE-}${AWSCTX_COLOR-}${AWSCTX_PROD-}${AWSCTX_PROMPT_FORMAT-}${NO_COLOR-}${COLORTERM-}
-    # prompt_subst decides how the segment is placed (and turned on, whether placed text is safe).
+    # Turning prompt_subst on or off changes how the segment must sit in PS1: text placed while it
+    # was off would be expanded once it is on.
     if [[ $__awsctx_prompt_seen != "$__awsctx_prompt_key" || $PS1 != "$__awsctx_prompt_ps1" ||
         ( -o promptsubst && -z $__awsctx_prompt_subst ) || ( ! -o promptsubst && -n $__awsctx_prompt_subst ) ]] ||
-        { [[ -n $__awsctx_prompt_until ]] && ((EPOCHSECONDS >= __awsctx_prompt_until)); }; then
+        { [[ -n $__awsctx_prompt_until ]] && ((${EPOCHSECONDS:-0} >= __awsctx_prompt_until)); }; then
         __awsctx_prompt_update
     fi
     return __awsctx_prompt_status
@@ -131,10 +132,11 @@ __awsctx_prompt_update() {
         else
             __awsctx_new=$awsctx_prompt
         fi
+        # In place of what the segment last put there; else in front, unless the user placed
+        # `${awsctx_prompt}` in PS1 already.
         if [[ -n $__awsctx_prompt_placed && $PS1 == *"$__awsctx_prompt_placed"* ]]; then
             PS1=${PS1/"$__awsctx_prompt_placed"/$__awsctx_new}
         elif [[ $__awsctx_new != "$__awsctx_prompt_ref" || $PS1 != *awsctx_prompt* ]]; then
-            # (unless the user placed `${awsctx_prompt}` in PS1 already)
             PS1=$__awsctx_new$PS1
         fi
         __awsctx_prompt_placed=$__awsctx_new

@@ -39,13 +39,14 @@ def facts_for(config: str, name: str, folder: Path) -> dict[str, str]:
     return prompt.facts(name, sections[f"profile {name}"][0])
 
 
+# What the segment ends with to restore the colours: bash and zsh write the first, fish's set_color the others.
+RESETS = ("\x1b[0m", "\x1b(B", "\x1b[m")
+
+
 def segment_escapes(drawn: str) -> list[str]:
     """The escape sequences inside the segment (from `aws:` to the user's prompt), resets left out."""
     inside = drawn[drawn.index("aws:") : drawn.index(END)]
     return [code for code in re.findall(r"\x1b[^a-zA-Z]*[a-zA-Z]", inside) if code not in RESETS]
-
-
-RESETS = ("\x1b[0m", "\x1b(B", "\x1b[m")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -376,6 +377,22 @@ def test_user_prompt_commands_hooks_and_exit_status_survive(shell: str, env: dic
         session.close()
 
 
+@pytest.mark.parametrize("shell_name", ["bash", "zsh"])
+def test_nounset_in_the_interactive_shell_is_kept_and_harmless(
+    shell_name: str, env: dict[str, str], home: Path
+) -> None:
+    session = Interactive(shell_name, env, home, rc=f"{USER_PROMPT[shell_name]}\nset -u")
+    try:
+        assert strip_ansi(session.prompt(END)) == "END"
+        output = session.run("awsctx client2")
+        session.run(export(shell_name, "AWSCTX_EXPIRATION", str(int(time.time()) + 570)))
+        assert strip_ansi(session.prompt(END)) == "aws:client2 123456 ca-central-1 10m left END"
+        assert "u" in session.run("echo $-").split()[-1]
+        assert "unbound" not in output + session.run("true") and "not set" not in output
+    finally:
+        session.close()
+
+
 def test_bash_prompt_command_array_is_kept(env: dict[str, str], home: Path) -> None:
     rc = "PROMPT_COMMAND=('echo one=$?' 'echo two=$?')\nPS1='END$ '"
     session = Interactive("bash", env, home, rc=rc)
@@ -489,8 +506,7 @@ def test_segment_text_is_exported_for_prompt_programs(term: Interactive, shell: 
 
 def test_lives_with_a_virtualenv_prompt_prefix(shell: str, env: dict[str, str], home: Path) -> None:
     activate = VENV_BIN / ("activate.fish" if shell == "fish" else "activate")
-    if not activate.exists():
-        pytest.skip(f"no {activate.name} in the test venv")
+    assert activate.exists(), f"the test venv has no {activate.name}"
     session = Interactive(shell, dict(env, VIRTUAL_ENV_DISABLE_PROMPT=""), home, rc=USER_PROMPT[shell])
     try:
         session.run("awsctx client2")
@@ -513,10 +529,10 @@ def test_lives_with_a_virtualenv_prompt_prefix(shell: str, env: dict[str, str], 
 # ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not shutil.which("strace"), reason="strace is not installed")
 def test_rendering_the_prompt_starts_no_process(shell: str, env: dict[str, str], home: Path, tmp_path: Path) -> None:
     """Between two marker commands, prompts are drawn (rendered anew and from the last render) and
     no process is started: neither exec nor fork, which strace -f reports with a new PID."""
+    assert shutil.which("strace"), "strace is not installed: scripts/test installs it"
     log = tmp_path / "strace.log"
     session = Interactive(
         shell,

@@ -244,9 +244,9 @@ def _at(case: Case, profiles: int, target: float | None = None, **changes: str) 
     return dataclasses.replace(case, profiles=profiles, target=target, **changes)
 
 
-# The report, in this order. Add new cases here (e.g. prompt render cost of 1,000 renders, a
-# switch that hits the credential cache, `awsctx process` on a cache hit): a home is generated
-# for every `profiles` value used; Case's docstring lists what the snippets can use.
+# The report, in this order. Add new cases here (e.g. a switch that hits the credential cache,
+# `awsctx process` on a cache hit; the prompt segment has drivers of its own in prompt_bench.py): a
+# home is generated for every `profiles` value used; Case's docstring lists what the snippets can use.
 CASES: list[Case] = [
     _at(_LIST, 200),
     _at(_LIST, 5000),

@@ -5,18 +5,19 @@ One long-lived shell per language loads `awsctx init SHELL` and times, with its 
 of renders: "none" expands the user's prompt alone (the shell without the segment); "segment" runs
 the segment's prompt hook and expands the prompt that holds it, as the shell does before each
 prompt. The batches alternate, round after round, so that machine noise weighs on both alike.
-Two figures of what the segment adds per render: "min" = (fastest segment batch - fastest none
-batch) / renders, the cost with the least disturbance from other work on the machine (the verdict);
-"median" = the median over the rounds of (segment - none) / renders, which load inflates. "update"
-is the render after a change (a switch, a new minute of time left): the hook's full path, timed by
-making every render see a change; informative. No render may start a process (tests/test_prompt.py
-proves it with strace); this measures the builtins' cost.
+What the segment adds per render: the median over the rounds of (segment - none) / renders, timed
+as the batches' time running (the wall clock less the time the shell waited for a CPU, from the
+kernel's scheduler statistics), which other work on a shared machine does not inflate; the wall
+clock alone is shown beside it. "update" is the render after a change (a switch, a new minute of
+time left): the hook's full path, timed by making every render see a change; informative. No
+render may start a process (tests/test_prompt.py proves it with strace); this measures the
+builtins' cost.
 
 The variables a switch exports are set by hand (client2 of the seed set-up), so no Python runs
 while timing. fish has no clock of its own: its figure comes from whole `fish -c` runs and is
 coarser. Standard library only; bench.py runs it after its own table.
 
-    python benchmarks/prompt_bench.py [--renders N] [--rounds N] [--awsctx PATH] [--json PATH]
+    python benchmarks/prompt_bench.py [--renders N] [--rounds N] [--shells bash,zsh,fish] [--json PATH]
 """
 
 from __future__ import annotations
@@ -55,22 +56,23 @@ STATES = [("no profile", {}), ("client2", ACTIVE), ("client2, expiry+colour+prod
 
 USER_PS1 = {"bash": r"\u@\h:\w\$ ", "zsh": "%n@%m:%~%# "}
 
-# Each driver prints one line a batch: `R STATE KIND ROUND WALL_US CPU_US`, KIND being none, segment
+# Each driver prints one line a batch: `R STATE KIND ROUND WALL_US WAITED_US`, KIND being none, segment
 # or update (followed by :MODE in zsh, whose prompt_subst changes how the segment is placed).
 _BASH = r"""
 set -o pipefail
 PROMPT_COMMAND=
 eval "$("$BENCH_AWSCTX" init bash)" || exit 1
-# Wall clock and time on the CPU (from the kernel's scheduler statistics, when it keeps them), in us.
+# Wall clock, and time spent waiting for a CPU while runnable (kernel scheduler statistics, exact
+# as of the last time this shell got the CPU back), in us.
 __bench_clock() {
-    local cpu=0 rest
-    [[ ! -r /proc/$$/schedstat ]] || read -r cpu rest </proc/$$/schedstat
-    __bench_wall=${EPOCHREALTIME/[.,]/} __bench_cpu=$((cpu / 1000))
+    local cpu waited=-1000 rest
+    [[ ! -r /proc/$$/schedstat ]] || read -r cpu waited rest </proc/$$/schedstat
+    __bench_wall=${EPOCHREALTIME/[.,]/} __bench_waited=$((waited / 1000))
 }
-__bench_report() {  # $1 state, $2 kind, $3 round; the clock read before the batch is in t0 and c0
-    local t0=$__bench_wall c0=$__bench_cpu
+__bench_report() {  # $1 state, $2 kind, $3 round; prints the batch's wall time and its time waited
+    local t0=$__bench_wall w0=$__bench_waited
     __bench_clock
-    echo "R $1 $2 $3 $((__bench_wall - t0)) $((__bench_cpu - c0))"
+    echo "R $1 $2 $3 $((__bench_wall - t0)) $((w0 < 0 ? -1 : __bench_waited - w0))"
 }
 __bench_batch() {  # $1 state, $2 round; the caller exported the variables of state $1
     local i __x
@@ -92,16 +94,17 @@ __bench_batch() {  # $1 state, $2 round; the caller exported the variables of st
 _ZSH = r"""
 zmodload zsh/datetime zsh/mathfunc
 eval "$("$BENCH_AWSCTX" init zsh)" || exit 1
-# Wall clock and time on the CPU (from the kernel's scheduler statistics, when it keeps them), in us.
+# Wall clock, and time spent waiting for a CPU while runnable (kernel scheduler statistics, exact
+# as of the last time this shell got the CPU back), in us.
 __bench_clock() {
-    local cpu=0 rest
-    [[ ! -r /proc/$$/schedstat ]] || read -r cpu rest </proc/$$/schedstat
-    __bench_wall=$(( int(EPOCHREALTIME * 1000000) )) __bench_cpu=$((cpu / 1000))
+    local cpu waited=-1000 rest
+    [[ ! -r /proc/$$/schedstat ]] || read -r cpu waited rest </proc/$$/schedstat
+    __bench_wall=$(( int(EPOCHREALTIME * 1000000) )) __bench_waited=$((waited / 1000))
 }
-__bench_report() {  # $1 state, $2 kind, $3 round; the clock read before the batch
-    local t0=$__bench_wall c0=$__bench_cpu
+__bench_report() {  # $1 state, $2 kind, $3 round; prints the batch's wall time and its time waited
+    local t0=$__bench_wall w0=$__bench_waited
     __bench_clock
-    echo "R $1 $2 $3 $((__bench_wall - t0)) $((__bench_cpu - c0))"
+    echo "R $1 $2 $3 $((__bench_wall - t0)) $((w0 < 0 ? -1 : __bench_waited - w0))"
 }
 __bench_batch() {  # $1 state, $2 round, $3 prompt_subst or no_prompt_subst
     local i __x mode=$3
@@ -148,7 +151,7 @@ def driver(shell: str, rounds: int) -> str:
 
 
 class Row:
-    """The batches of one state (and zsh mode): (wall, CPU) microseconds per batch, by kind and round."""
+    """The batches of one state (and zsh mode): (wall, running) microseconds per batch, by kind and round."""
 
     def __init__(self, shell: str, label: str, renders: int) -> None:
         self.shell, self.label, self.renders = shell, label, renders
@@ -156,8 +159,8 @@ class Row:
 
     @property
     def clock(self) -> int:
-        """1 (the CPU's) when every batch has a CPU time, else 0 (the wall clock's)."""
-        return int(all(cpu > 0 for batches in self.batches.values() for _, cpu in batches.values()))
+        """1 (time running) when every batch has it, else 0 (the wall clock)."""
+        return int(all(running >= 0 for batches in self.batches.values() for _, running in batches.values()))
 
     def per_render(self, kind: str, clock: int | None = None) -> float:
         clock = self.clock if clock is None else clock
@@ -188,13 +191,15 @@ def run_shell(shell: str, awsctx: str, renders: int, rounds: int, folder: Path) 
         kind, _, rest = line.partition(" ")
         if kind != "R":
             raise SystemExit(f"prompt benchmark: {shell}: {line}")
-        state, batch, round_text, wall, cpu = rest.split(" ")
+        state, batch, round_text, wall, waited = rest.split(" ")
         if int(round_text) < 0:
             continue
         batch_kind, _, mode = batch.partition(":")
         label = STATES[int(state)][0] + (f" ({mode.replace('_', ' ')})" if mode else "")
         row = rows.setdefault(label, Row(shell, label, renders))
-        row.batches[batch_kind][int(round_text)] = (int(wall), int(cpu))
+        # Time running: the wall clock less the time the shell waited for a CPU (-1: not known).
+        running = int(wall) - int(waited) if int(waited) >= 0 else -1
+        row.batches[batch_kind][int(round_text)] = (int(wall), running)
     if completed.returncode != 0 or not rows:
         raise SystemExit(f"prompt benchmark: the {shell} driver failed: {completed.stderr.strip()[-2000:]}")
     return list(rows.values())
@@ -222,6 +227,7 @@ def run_fish(awsctx: str, renders: int, rounds: int, folder: Path) -> list[Row]:
                 started, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
                 subprocess.run([fish, "--no-config", "--private", "-c", script], env=environment, check=True)
                 after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                # A whole process: its CPU time stands for the time running.
                 cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
                 row.batches[kind][round_number] = (int((time.perf_counter() - started) * 1e6), int(cpu * 1e6))
         rows.append(row)
@@ -238,7 +244,7 @@ def report(rows: list[Row], renders: int, rounds: int) -> str:
             (
                 row.shell,
                 row.label,
-                ("wall", "CPU")[row.clock],
+                ("wall", "running")[row.clock],
                 f"{row.per_render('none'):.1f}" if row.shell != "fish" else "-",
                 f"{added:.1f}",
                 f"{row.added(clock=0):.1f}",
@@ -262,8 +268,9 @@ def report(rows: list[Row], renders: int, rounds: int) -> str:
             *(format_line(line) for line in lines),
             "",
             f"Target: at most {TARGET_US:g} us added per render in bash and zsh; fish is informative (whole runs).",
-            "CPU: time on the CPU (/proc/PID/schedstat), which other work on the machine does not inflate; wall:",
-            "the same from the wall clock. update: a render after a change (a switch, a new minute of time left).",
+            "running: the wall clock less the time the shell waited for a CPU (/proc/PID/schedstat), which other",
+            "work on the machine would add; wall: the wall clock alone. update: a render after a change (a switch,",
+            "a new minute of time left).",
         ]
     )
 
@@ -292,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     print(report(rows, arguments.renders, arguments.rounds))
     if arguments.json:
         data = [
-            {"shell": row.shell, "state": row.label, "renders": row.renders, "wall_cpu_us": row.batches} for row in rows
+            {"shell": row.shell, "state": row.label, "renders": row.renders, "wall_running_us": row.batches}
+            for row in rows
         ]
         Path(arguments.json).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     # A report: a missed target is shown, not an error (as bench.py); a run that failed exited above.

@@ -64,8 +64,6 @@ class Case:
       BENCH_STATIC_PROFILE                     a profile with static keys in the credentials file
     and in the SSO home only:
       BENCH_PROCESS_PROFILE  a synced profile whose credentials are in the cache; BENCH_PROCESS_KEY their key id
-      BENCH_PROCESS_WIRED    1 when the program has `awsctx process`; else BENCH_PROCESS_FALLBACK is
-                             the same call as `python -c` code
     and set BENCH_INFO to a short note shown beside the figures (e.g. how many candidates).
     HOME, XDG_CACHE_HOME, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE are set again before
     every call; a `before` snippet may override them for that call.
@@ -224,17 +222,11 @@ _TAB = _tab(TAB_PREFIX)
 _PROCESS = Case(
     name="process",
     profiles=0,
-    before=(
-        'local __bench_cmd=("$BENCH_AWSCTX" process)\n'
-        '[[ $BENCH_PROCESS_WIRED == 1 ]] || __bench_cmd=("$BENCH_PYTHON" -c "$BENCH_PROCESS_FALLBACK")'
-    ),
-    command='"${__bench_cmd[@]}" "$__bench_profile" >"$BENCH_OUT"',
+    command='"$BENCH_AWSCTX" process "$__bench_profile" >"$BENCH_OUT"',
     check=(
         'local __bench_json=$(<"$BENCH_OUT")\n'
         'BENCH_WHY="printed: ${__bench_json:0:80}"\n'
-        '[[ $__bench_json == *\'"AccessKeyId": "\'"$__bench_key"\'"\'* ]] || return 1\n'
-        '[[ $BENCH_PROCESS_WIRED == 1 ]] && BENCH_INFO="awsctx process" || '
-        'BENCH_INFO="process.run via python -c (CLI not wired yet)"'
+        '[[ $__bench_json == *\'"AccessKeyId": "\'"$__bench_key"\'"\'* ]]'
     ),
 )
 
@@ -742,7 +734,7 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             try:
-                facts, sync_report = sso_bench.build_home(folder / "home-sso", arguments.awsctx, arguments.python)
+                facts, sync_report = sso_bench.build_home(folder / "home-sso", arguments.awsctx)
             except RuntimeError as error:
                 sync_error = str(error)
                 cases = [case for case in cases if case.home != SSO_HOME]

@@ -39,8 +39,6 @@ _FILE_AGE_SECONDS = 86_400  # as bench.py: awsctx caches only files that have se
 _CLOSED_PORT = "http://127.0.0.1:9"
 
 # Until awsctx/cli.py wires `sso sync` and `process`, the same calls through the modules.
-_SYNC_FALLBACK = "import sys; from awsctx import ssosync; sys.exit(ssosync.run(None, False, False, None, False))"
-PROCESS_FALLBACK = "import sys; from awsctx import process; sys.exit(process.run(sys.argv[1]))"
 
 
 @dataclasses.dataclass
@@ -108,21 +106,13 @@ class _CallerIdentity(BaseHTTPRequestHandler):
         pass
 
 
-def _wired(awsctx: str, environment: dict[str, str]) -> bool:
-    """Whether the installed awsctx has the `sso sync` command (its help names --credential-process)."""
-    found = subprocess.run(
-        [awsctx, "sso", "sync", "--help"], env=environment, capture_output=True, text=True, timeout=60
-    )
-    return found.returncode == 0 and "--credential-process" in found.stdout
-
-
 def _age(path: Path) -> None:
     past = time.time() - _FILE_AGE_SECONDS
     os.utime(path, (past, past))
 
 
 def build_home(
-    root: Path, awsctx: str, python: str, accounts: int = 1000, latency: float = 0.05
+    root: Path, awsctx: str, accounts: int = 1000, latency: float = 0.05
 ) -> tuple[dict[str, str], SyncReport]:
     """Sync `accounts` x 3 roles into a new home at `root`; the facts bench.py's cases read, and
     the report. Raises RuntimeError when a step fails."""
@@ -159,9 +149,8 @@ def build_home(
                 "AWS_EC2_METADATA_DISABLED": "true",
                 "LANG": "C.UTF-8",
             }
-            wired = _wired(awsctx, environment)
-            command = [awsctx, "sso", "sync"] if wired else [python, "-c", _SYNC_FALLBACK]
-            via = "`awsctx sso sync`" if wired else "awsctx.ssosync.run through python -c: the CLI is not wired yet"
+            command = [awsctx, "sso", "sync"]
+            via = "`awsctx sso sync`"
 
             def sync() -> float:
                 started = time.perf_counter()
@@ -182,7 +171,7 @@ def build_home(
             # from then on, as they do for a user all day.
             profile, switch_profiles = "acct-0000.readonly", ("acct-0417.poweruser", "acct-0999.readonly")
             for name in (profile, *switch_profiles):
-                fetch = [awsctx, "process", name] if wired else [python, "-c", PROCESS_FALLBACK, name]
+                fetch = [awsctx, "process", name]
                 done = subprocess.run(fetch, env=environment, capture_output=True, text=True, timeout=120)
                 if done.returncode != 0 or "AccessKeyId" not in done.stdout:
                     raise RuntimeError(f"`awsctx process {name}` failed: {done.stderr.strip()[-2000:]}")
@@ -201,8 +190,6 @@ def build_home(
         "BENCH_SSO_REGION": "us-east-1",
         "BENCH_PROCESS_PROFILE": profile,
         "BENCH_PROCESS_KEY": fakesso.access_key_id_for("100000000000", "ReadOnly"),
-        "BENCH_PROCESS_WIRED": "1" if wired else "0",
-        "BENCH_PROCESS_FALLBACK": PROCESS_FALLBACK,
         "BENCH_STATIC_PROFILE": "static",
         # A call that missed the cache fails at once rather than reaching out.
         "AWS_ENDPOINT_URL_SSO": _CLOSED_PORT,
@@ -216,14 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Time `awsctx sso sync` against a slow fake IAM Identity Center.")
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--latency", type=float, default=0.05, help="seconds before every answer (default 0.05)")
-    parser.add_argument("--python", default=sys.executable)
     parser.add_argument("--awsctx", default=str(Path(sys.executable).parent / "awsctx"))
     arguments = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="awsctx-sso-bench-") as folder:
         try:
-            _, report = build_home(
-                Path(folder) / "home", arguments.awsctx, arguments.python, arguments.accounts, arguments.latency
-            )
+            _, report = build_home(Path(folder) / "home", arguments.awsctx, arguments.accounts, arguments.latency)
         except RuntimeError as error:
             print(f"error: {error}", file=sys.stderr)
             return 1

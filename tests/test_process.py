@@ -64,46 +64,12 @@ aws_access_key_id = {STATIC_KEY}
 aws_secret_access_key = static-secret
 """
 
-STAND_IN = '''#!{python}
-"""`awsctx` with `sso sync` and `process` wired as the real command line will wire them."""
-import os, sys
-argv = sys.argv[1:]
-if argv[:2] == ["sso", "sync"] or argv[:1] == ["process"]:
-    from awsctx import output
-    from awsctx.errors import UserError
-    try:
-        if argv[0] == "process":
-            from awsctx import process
-            if len(argv) != 2:
-                raise UserError("usage: awsctx process NAME")
-            sys.exit(process.run(argv[1]))
-        import argparse
-        parser = argparse.ArgumentParser(prog="awsctx sso sync")
-        parser.add_argument("session", nargs="?")
-        parser.add_argument("--dry-run", action="store_true")
-        parser.add_argument("--prune", action="store_true")
-        parser.add_argument("--template")
-        parser.add_argument("--credential-process", action="store_true")
-        found = parser.parse_args(argv[2:])
-        from awsctx import ssosync
-        sys.exit(ssosync.run(found.session, found.dry_run, found.prune, found.template, found.credential_process))
-    except UserError as error:
-        output.error(str(error))
-        sys.exit(error.exit_code)
-os.execv({real!r}, [{real!r}, *argv])
-'''
 
 BOTO3_CREDENTIALS = """
 import boto3, json, sys
 frozen = boto3.Session(profile_name=sys.argv[1]).get_credentials().get_frozen_credentials()
 print(json.dumps([frozen.access_key, frozen.secret_key, frozen.token]))
 """
-
-
-def _wired() -> bool:
-    from awsctx import cli, commands
-
-    return {"sso", "process"} <= set(cli.PARSERS) and {"sso", "process"} <= set(commands.COMMANDS)
 
 
 @pytest.fixture
@@ -131,15 +97,9 @@ def home(tmp_path: Path, fake: FakeSSO, sts: StsProxy) -> Path:
 
 
 @pytest.fixture
-def program(tmp_path: Path) -> str:
-    """The `awsctx` a credential_process line finds on PATH: the installed one, or the stand-in."""
-    if _wired():
-        return str(AWSCTX)
-    shim = tmp_path / "bin" / "awsctx"
-    shim.parent.mkdir()
-    shim.write_text(STAND_IN.format(python=sys.executable, real=str(AWSCTX)))
-    shim.chmod(0o755)
-    return str(shim)
+def program() -> str:
+    """The `awsctx` a credential_process line runs: the installed one."""
+    return str(AWSCTX)
 
 
 @pytest.fixture

@@ -34,41 +34,6 @@ sso_region = us-east-1
 sso_registration_scopes = sso:account:access
 """
 
-STAND_IN = '''#!{python}
-"""`awsctx` with `sso sync` and `process` wired as the real command line will wire them."""
-import os, sys
-argv = sys.argv[1:]
-if argv[:2] == ["sso", "sync"] or argv[:1] == ["process"]:
-    from awsctx import output
-    from awsctx.errors import UserError
-    try:
-        if argv[0] == "process":
-            from awsctx import process
-            if len(argv) != 2:
-                raise UserError("usage: awsctx process NAME")
-            sys.exit(process.run(argv[1]))
-        import argparse
-        parser = argparse.ArgumentParser(prog="awsctx sso sync")
-        parser.add_argument("session", nargs="?")
-        parser.add_argument("--dry-run", action="store_true")
-        parser.add_argument("--prune", action="store_true")
-        parser.add_argument("--template")
-        parser.add_argument("--credential-process", action="store_true")
-        found = parser.parse_args(argv[2:])
-        from awsctx import ssosync
-        sys.exit(ssosync.run(found.session, found.dry_run, found.prune, found.template, found.credential_process))
-    except UserError as error:
-        output.error(str(error))
-        sys.exit(error.exit_code)
-os.execv({real!r}, [{real!r}, *argv])
-'''
-
-
-def _wired() -> bool:
-    from awsctx import cli, commands
-
-    return {"sso", "process"} <= set(cli.PARSERS) and {"sso", "process"} <= set(commands.COMMANDS)
-
 
 @pytest.fixture
 def fake() -> Iterator[FakeSSO]:
@@ -97,12 +62,6 @@ def env(home: Path, fake: FakeSSO, tmp_path: Path) -> dict[str, str]:
         AWS_ENDPOINT_URL_SSO_OIDC=fake.url,
         AWS_EC2_METADATA_DISABLED="true",
     )
-    if not _wired():
-        shim = tmp_path / "bin"
-        shim.mkdir()
-        (shim / "awsctx").write_text(STAND_IN.format(python=sys.executable, real=str(AWSCTX)))
-        (shim / "awsctx").chmod(0o755)
-        variables["PATH"] = f"{shim}:{variables['PATH']}"
     return variables
 
 

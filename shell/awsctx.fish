@@ -104,13 +104,15 @@ function __awsctx_prompt_render
         if builtin string match -qr '^[0-9]{1,12}$' -- "$AWSCTX_EXPIRATION"
             builtin set -l __awsctx_now (builtin math (builtin path mtime /) + (builtin path mtime --relative /))
             builtin set -l __awsctx_left (builtin math $AWSCTX_EXPIRATION - $__awsctx_now)
-            if builtin test $__awsctx_left -ge 3600
-                builtin set __awsctx_expiry (builtin printf '%dh%02dm left' (builtin math -s0 "$__awsctx_left / 3600") (builtin math -s0 "$__awsctx_left % 3600 / 60"))
-                # When the minutes shown change.
-                builtin set -g __awsctx_prompt_until (builtin math "$__awsctx_now + 1 + $__awsctx_left % 60")
-            else if builtin test $__awsctx_left -gt 0
-                # Rounded up: "0m left" would read as expired.
-                builtin set __awsctx_expiry (builtin math -s0 "($__awsctx_left + 59) / 60")"m left"
+            if builtin test $__awsctx_left -gt 0
+                # Whole minutes rounded up ("0m left" would read as expired), the same on both
+                # sides of an hour; shown anew when they change.
+                builtin set -l __awsctx_minutes (builtin math -s0 "($__awsctx_left + 59) / 60")
+                if builtin test $__awsctx_minutes -ge 60
+                    builtin set __awsctx_expiry (builtin printf '%dh%02dm left' (builtin math -s0 "$__awsctx_minutes / 60") (builtin math -s0 "$__awsctx_minutes % 60"))
+                else
+                    builtin set __awsctx_expiry $__awsctx_minutes"m left"
+                end
                 builtin set -g __awsctx_prompt_until (builtin math "$__awsctx_now + 1 + ($__awsctx_left - 1) % 60")
             else if builtin test "$AWSCTX_SSO_REFRESHABLE" = 1
                 builtin set __awsctx_expiry refreshable

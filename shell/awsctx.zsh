@@ -151,7 +151,7 @@ __awsctx_prompt_update() {
 __awsctx_prompt_render() {
     \builtin local __awsctx_profile="$AWS_PROFILE" __awsctx_id='' __awsctx_alias='' __awsctx_expiry='' \
         __awsctx_sgr='' __awsctx_color='' __awsctx_region="${AWS_REGION:-${AWS_DEFAULT_REGION-}}" \
-        __awsctx_left __awsctx_now __awsctx_text __awsctx_r __awsctx_g __awsctx_b __awsctx_i __awsctx_mark
+        __awsctx_left __awsctx_minutes __awsctx_now __awsctx_text __awsctx_r __awsctx_g __awsctx_b __awsctx_i __awsctx_mark
     \builtin local -a __awsctx_values
     __awsctx_prompt_until=''
     # The facts describe AWSCTX_PROFILE: once AWS_PROFILE is changed by hand they no longer apply.
@@ -166,14 +166,16 @@ __awsctx_prompt_render() {
                 __awsctx_now=${(%)__awsctx_now}
             fi
             __awsctx_left=$((10#$__awsctx_left - __awsctx_now))
-            if ((__awsctx_left >= 3600)); then
-                \builtin printf -v __awsctx_expiry '%dh%02dm left' $((__awsctx_left / 3600)) \
-                    $((__awsctx_left % 3600 / 60))
-                # When the minutes shown change (without $EPOCHSECONDS: 0, every prompt).
-                __awsctx_prompt_until=$((${EPOCHSECONDS:+__awsctx_now + 1 + __awsctx_left % 60}))
-            elif ((__awsctx_left > 0)); then
-                # Rounded up: "0m left" would read as expired.
-                __awsctx_expiry="$(((__awsctx_left + 59) / 60))m left"
+            if ((__awsctx_left > 0)); then
+                # Whole minutes rounded up ("0m left" would read as expired), the same on both
+                # sides of an hour; shown anew when they change.
+                __awsctx_minutes=$(((__awsctx_left + 59) / 60))
+                if ((__awsctx_minutes >= 60)); then
+                    \builtin printf -v __awsctx_expiry '%dh%02dm left' $((__awsctx_minutes / 60)) \
+                        $((__awsctx_minutes % 60))
+                else
+                    __awsctx_expiry="${__awsctx_minutes}m left"
+                fi
                 __awsctx_prompt_until=$((${EPOCHSECONDS:+__awsctx_now + 1 + (__awsctx_left - 1) % 60}))
             elif [[ ${AWSCTX_SSO_REFRESHABLE-} == 1 ]]; then
                 __awsctx_expiry=refreshable

@@ -245,7 +245,9 @@ def test_a_profile_exported_by_hand_shows_without_the_facts_of_another(term: Int
 @pytest.mark.parametrize(
     ("expires_in", "refreshable", "expected"),
     [
-        (5430, "", "1h30m left"),
+        (5400, "", "1h30m left"),
+        (3600, "", "1h00m left"),
+        (3540, "", "59m left"),
         (570, "", "10m left"),
         (-60, "", "expired"),
         (-60, "1", "refreshable"),
@@ -254,8 +256,8 @@ def test_a_profile_exported_by_hand_shows_without_the_facts_of_another(term: Int
 )
 def test_credential_expiry(term: Interactive, shell: str, expires_in: int, refreshable: str, expected: str) -> None:
     term.run("awsctx client2")
-    # As the credentials work exports them at switch time. The times leave 30 s for the test to run:
-    # under an hour minutes are rounded up, above it down.
+    # As the credentials work exports them at switch time. Minutes are rounded up on both sides of an
+    # hour, so each time leaves up to 30 s for the test to run before the figure shown changes.
     term.run(export(shell, "AWSCTX_EXPIRATION", str(int(time.time()) + expires_in)))
     if refreshable:
         term.run(export(shell, "AWSCTX_SSO_REFRESHABLE", refreshable))

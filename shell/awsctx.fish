@@ -32,6 +32,8 @@ function awsctx --description 'Switch AWS profiles and regions in this shell'
         return $__awsctx_status
     end
     builtin eval $__awsctx_code
+    # The program succeeded: so does the switch (`set -e` of a variable that was not set returns 4).
+    return 0
 end
 
 # Tab: argcomplete's protocol. The program writes one `candidate<TAB>description` a line on file

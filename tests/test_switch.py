@@ -45,6 +45,13 @@ def test_switch_sets_profile_and_both_region_variables(shell: str, env: dict[str
     assert result.output == ""
 
 
+def test_a_successful_switch_exits_zero(shell: str, env: dict[str, str]) -> None:
+    """So that `awsctx NAME && aws ...` runs the second command."""
+    status = last_status(shell)
+    result = run(shell, f"awsctx client2\necho a={status}\nawsctx -u\necho b={status}\nawsctx -\necho c={status}", env)
+    assert result.output.split() == ["a=0", "b=0", "c=0"]
+
+
 def test_use_is_the_explicit_form(shell: str, env: dict[str, str]) -> None:
     result = run(shell, f"awsctx use client1\n{dump('after')}", env)
     assert result.aws("after")["AWS_PROFILE"] == "client1"

@@ -25,8 +25,6 @@ _SHLEX_WHITESPACE = " \t\r\n"
 # botocore runs on the same Python as awsctx, so follow that Python's rule.
 _HEADER_END = str.rfind if sys.version_info >= (3, 10) else str.find
 
-Settings = "dict[str, str | dict[str, str]]"
-
 
 class ConfigError(UserError):
     """A line of an AWS file the AWS CLI would refuse as well."""
@@ -455,7 +453,3 @@ def region_of(settings: dict) -> str | None:
 def environment_config_hint() -> str:
     """Which files were read, for messages when no profile is found at all."""
     return f"{paths.display(paths.config_file())} and {paths.display(paths.credentials_file())}"
-
-
-def config_exists() -> bool:
-    return os.path.exists(paths.config_file()) or os.path.exists(paths.credentials_file())

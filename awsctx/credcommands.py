@@ -9,10 +9,6 @@ import time
 from awsctx import config, credentials, envvars, output, shells
 from awsctx.errors import UserError
 
-# What `export` and `exec` hand to tools that cannot read profiles.
-KEY_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
-EXPIRATION_VARIABLES = ("AWS_SESSION_EXPIRATION", "AWS_CREDENTIAL_EXPIRATION")
-
 
 def _profile_or_current(name: str | None) -> str:
     name = name or os.environ.get(envvars.PROFILE, "")
@@ -34,11 +30,12 @@ def _resolve(name: str | None, mfa_code: str | None = None) -> tuple[str, dict, 
 
 def credential_variables(settings: dict, resolved: credentials.Resolved) -> dict[str, str]:
     """The environment a tool that cannot read profiles needs for these credentials."""
-    variables = {"AWS_ACCESS_KEY_ID": resolved.access_key_id, "AWS_SECRET_ACCESS_KEY": resolved.secret_access_key}
+    key_id, secret, token = envvars.KEYS
+    variables = {key_id: resolved.access_key_id, secret: resolved.secret_access_key}
     if resolved.session_token:
-        variables["AWS_SESSION_TOKEN"] = resolved.session_token
+        variables[token] = resolved.session_token
     if resolved.identity.expiration:
-        for name in EXPIRATION_VARIABLES:
+        for name in envvars.KEY_EXPIRATIONS:
             variables[name] = credentials.iso_utc(resolved.identity.expiration)
     region = config.region_of(settings)
     if region:
@@ -132,7 +129,7 @@ def exec_command(name: str, command: list[str], mfa_code: str | None) -> int:
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in envvars.SHADOWING and key not in EXPIRATION_VARIABLES and key != envvars.PROFILE
+        if key not in envvars.SHADOWING and key not in envvars.KEY_EXPIRATIONS and key != envvars.PROFILE
     }
     environment.update(credential_variables(settings, resolved))
     sys.stdout.flush()

@@ -198,10 +198,8 @@ class _Prompter:
         self.profile = profile
         self.mfa_code = mfa_code
         self.interactive = interactive
-        self.asked = 0
 
     def __call__(self, prompt: str) -> str:
-        self.asked += 1
         if self.mfa_code:
             return self.mfa_code
         if not self.interactive:

@@ -6,9 +6,6 @@ PROFILE = "AWS_PROFILE"
 REGION = "AWS_REGION"
 DEFAULT_REGION = "AWS_DEFAULT_REGION"  # boto3 reads this one, the AWS CLI v2 the other: set both
 
-# Set by a switch, removed by `awsctx -u`.
-SWITCHED = (PROFILE, REGION, DEFAULT_REGION)
-
 # Would shadow the profile a switch selects: botocore prefers keys in the environment to AWS_PROFILE,
 # and AWS_DEFAULT_PROFILE to AWS_PROFILE.
 SHADOWING = (

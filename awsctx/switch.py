@@ -14,8 +14,6 @@ from awsctx.errors import UserError
 from awsctx.shells import Script
 
 LIST, SWITCH, PREVIOUS, UNSET, CURRENT, REGION_ONLY = "list", "switch", "previous", "unset", "current", "region"
-# Actions that change the calling shell and so need the integration.
-CHANGES_SHELL = (SWITCH, PREVIOUS, UNSET, REGION_ONLY)
 
 
 class Request:

@@ -26,16 +26,23 @@ _INDEX_FILE = "identities.marshal"
 class Identity:
     """What is known about a profile's credentials without holding them."""
 
-    __slots__ = ("account_id", "arn", "expiration", "kind", "sso_refreshable")
+    __slots__ = ("account_id", "arn", "cache_file", "expiration", "kind", "sso_refreshable")
 
     def __init__(
-        self, account_id: str, arn: str, expiration: int | None, kind: str, sso_refreshable: bool = False
+        self,
+        account_id: str,
+        arn: str,
+        expiration: int | None,
+        kind: str,
+        sso_refreshable: bool = False,
+        cache_file: str | None = None,
     ) -> None:
         self.account_id = account_id
         self.arn = arn
         self.expiration = expiration  # epoch seconds; None for long-term keys
         self.kind = kind
         self.sso_refreshable = sso_refreshable
+        self.cache_file = cache_file  # the AWS CLI cache file holding temporary credentials, if any
 
 
 class Resolved:
@@ -104,7 +111,14 @@ def cached_identity(profile: str, settings: dict, now: float | None = None) -> I
                 return None
         except OSError:
             return None
-    return Identity(entry["account_id"], entry["arn"], expiration or None, entry["kind"], entry["sso_refreshable"])
+    return Identity(
+        entry["account_id"],
+        entry["arn"],
+        expiration or None,
+        entry["kind"],
+        entry["sso_refreshable"],
+        entry["cache_file"] or None,
+    )
 
 
 def _remember(profile: str, settings: dict, identity: Identity, cache_file: str | None) -> None:

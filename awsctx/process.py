@@ -92,14 +92,10 @@ def _static(settings: dict) -> dict | None:
 def _cached(profile: str, settings: dict) -> dict | None:
     """Temporary credentials from the AWS CLI cache file awsctx's index names, while good."""
     identity = credentials.cached_identity(profile, settings)
-    if identity is None or not identity.expiration:
-        return None
-    entry = credentials._read_index().get(profile) or {}
-    cache_file = entry.get("cache_file")
-    if not cache_file:
+    if identity is None or not identity.expiration or not identity.cache_file:
         return None
     try:
-        with open(cache_file, "rb") as file:
+        with open(identity.cache_file, "rb") as file:
             found = json.loads(file.read())["Credentials"]
         document = {
             "Version": 1,

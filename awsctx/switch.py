@@ -13,6 +13,10 @@ from awsctx import config, envvars, output, prompt, regions
 from awsctx.errors import UserError
 from awsctx.shells import Script
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs more than a whole switch
+if TYPE_CHECKING:
+    from awsctx import credentials
+
 LIST, SWITCH, PREVIOUS, UNSET, CURRENT, REGION_ONLY = "list", "switch", "previous", "unset", "current", "region"
 
 
@@ -125,7 +129,9 @@ def credential_mode(request: Request) -> str:
     return mode
 
 
-def _credentials(request: Request, profile: str, settings: dict, interactive: bool) -> tuple:
+def _credentials(
+    request: Request, profile: str, settings: dict, interactive: bool
+) -> tuple[credentials.Identity | None, credentials.Resolved | None]:
     """(Identity, Resolved for export mode) of the profile's working credentials; (None, None) when
     the user switched them off. From awsctx's index when still good (no botocore, no network)."""
     mode = credential_mode(request)
@@ -146,8 +152,8 @@ def _apply(
     before: State,
     after: State,
     settings: dict | None = None,
-    identity: object | None = None,
-    keys: object | None = None,
+    identity: credentials.Identity | None = None,
+    keys: credentials.Resolved | None = None,
 ) -> None:
     if after.profile:
         script.export(envvars.PROFILE, after.profile)
@@ -166,7 +172,7 @@ def _apply(
     if keys is not None:
         from awsctx import credcommands
 
-        for name, value in credcommands.credential_variables({}, keys).items():  # type: ignore[arg-type]
+        for name, value in credcommands.credential_variables({}, keys).items():
             script.export(name, value)
         script.export(envvars.EXPORTED_KEYS, "1")
     if identity is not None:
@@ -174,11 +180,11 @@ def _apply(
             script,
             after.profile,
             settings,
-            account_id=identity.account_id,  # type: ignore[attr-defined]
-            expiration=identity.expiration,  # type: ignore[attr-defined]
-            sso_refreshable=identity.sso_refreshable,  # type: ignore[attr-defined]
+            account_id=identity.account_id,
+            expiration=identity.expiration,
+            sso_refreshable=identity.sso_refreshable,
         )
-        script.export(envvars.ARN, identity.arn)  # type: ignore[attr-defined]
+        script.export(envvars.ARN, identity.arn)
     else:
         prompt.export(script, after.profile, settings)
         if settings is not None or not after.profile:
@@ -186,13 +192,13 @@ def _apply(
     script.set_local("__awsctx_previous", before.encode())
 
 
-def _announce(before: State, after: State, identity: object | None = None) -> None:
+def _announce(before: State, after: State, identity: credentials.Identity | None = None) -> None:
     if not after.profile and not after.region:
         output.success("Unset AWS_PROFILE and AWS_REGION")
         return
     region = after.region or "no region"
     if after.profile:
-        account = f", account {identity.account_id}" if identity is not None else ""  # type: ignore[attr-defined]
+        account = f", account {identity.account_id}" if identity is not None else ""
         output.success(f"Switched to profile {after.profile!r} ({region}{account})")
     else:
         output.success(f"Region set to {region} (no profile)")

@@ -218,3 +218,19 @@ def test_switch_to_sso_logs_in_once_and_marks_it_refreshable(
         assert sso_server.calls["GetRoleCredentials"] == 1
     finally:
         term.close()
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_ctrl_c_at_the_mfa_prompt_changes_nothing(shell: str, live_env: dict[str, str], seed_home: Path) -> None:
+    term = Interactive(shell, live_env, seed_home)
+    try:
+        term.run("awsctx client1")
+        term.child.sendline("awsctx mfa")
+        term.child.expect("MFA code")
+        term.child.sendcontrol("c")
+        shown = term.sync()
+        assert "Traceback" not in shown
+        after = term.run("printf '%s\\n' \"P=$AWS_PROFILE R=$AWS_REGION\"")
+        assert "P=client1 R=us-west-2" in after
+    finally:
+        term.close()

@@ -18,7 +18,7 @@ SHELLS = ("bash", "zsh", "fish")
 VENV_BIN = Path(sys.executable).parent
 AWSCTX = VENV_BIN / "awsctx"
 DUMPENV = Path(__file__).with_name("dumpenv.py")
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "seed" / ".aws"
+SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / ".aws"
 PAST = time.time() - 3600  # file times an hour old: awsctx caches only files that have settled
 
 

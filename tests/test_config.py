@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from awsctx import config
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "seed" / ".aws"
+SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / ".aws"
 SEED_PROFILES = ["default", "client1", "client2-with-sso", "client2", "mirego", "client_with_direct_access"]
 # Profiles, SSO sessions and services; None where the files are refused.
 View = Optional[tuple[dict, dict, dict]]

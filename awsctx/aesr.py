@@ -22,7 +22,7 @@ hold one is left out, and a comment says so.
 
 from __future__ import annotations
 
-from awsctx import config, credentials, output, prompt
+from awsctx import config, credentials, facts, output
 
 _COMMENT_MARKS = (";", "#")
 
@@ -51,9 +51,9 @@ def render(cfg: config.AwsConfig) -> str:
                 keys.append(("source_profile", source))
         _add(sections, skipped, name, keys)
     # Base accounts after their roles: the extension links them by name, in any order.
-    for source, keys in bases.items():
-        if keys is not None:
-            _add(sections, skipped, source, keys)
+    for source, base_keys in bases.items():
+        if base_keys is not None:
+            _add(sections, skipped, source, base_keys)
     notes = [f"; left out {reason}\n" for reason in skipped]
     return "".join(notes) + ("\n" if notes and sections else "") + "\n".join(sections)
 
@@ -61,7 +61,7 @@ def render(cfg: config.AwsConfig) -> str:
 def _split_role_arn(role_arn: str) -> tuple[str, str]:
     """(account, role name with its path) of arn:PARTITION:iam::ACCOUNT:role/PATH/NAME; "" when not one."""
     parts = role_arn.strip().split(":", 5)
-    account, _ = prompt.account_of({"role_arn": role_arn})
+    account, _ = facts.account_of({"role_arn": role_arn})
     if not account or len(parts) != 6 or not parts[5].startswith("role/") or len(parts[5]) <= len("role/"):
         return "", ""
     # With its path, as the console's switch-role form takes it.
@@ -70,13 +70,13 @@ def _split_role_arn(role_arn: str) -> tuple[str, str]:
 
 def _display_keys(settings: dict) -> list[tuple[str, str]]:
     keys = []
-    _, alias = prompt.account_of(settings)
+    _, alias = facts.account_of(settings)
     if alias:
         keys.append(("aws_account_alias", alias))
     region = config.region_of(settings)
     if region:
         keys.append(("region", region.strip()))
-    color = prompt.color_of(settings)
+    color = facts.color_of(settings)
     if color:
         keys.append(("color", color))
     return keys
@@ -88,7 +88,7 @@ def _base_keys(cfg: config.AwsConfig, source: str) -> list[tuple[str, str]] | No
     if "role_arn" in settings or "credential_process" in settings:
         return None  # a chain, or credentials of unknown origin: no console sign-in to match
     sso = "sso_session" in settings or "sso_start_url" in settings
-    account, alias = prompt.account_of(settings)
+    account, alias = facts.account_of(settings)
     if not account and not sso and "aws_access_key_id" in settings:
         known = credentials.cached_identity(source, settings)
         account = known.account_id if known is not None else ""
@@ -101,7 +101,7 @@ def _base_keys(cfg: config.AwsConfig, source: str) -> list[tuple[str, str]] | No
     role_name = settings.get("sso_role_name")
     if sso and isinstance(role_name, str) and role_name.strip():
         keys.append(("role_name", role_name.strip()))
-    color = prompt.color_of(settings)
+    color = facts.color_of(settings)
     if color:
         keys.append(("color", color))
     return keys

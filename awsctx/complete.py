@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from awsctx import config
+from awsctx import profilenames
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs more than a whole Tab
 if TYPE_CHECKING:
@@ -31,21 +31,6 @@ _EXTRA_ESCAPES = str.maketrans({char: "\\" + char for char in _EXTRA_SPECIAL})
 # expansions need its shell-aware lexer.
 _NEEDS_LEXER = "'\"\\#$`"
 _SHELLS = ("bash", "zsh", "fish")
-
-
-def target_candidates(prefix: str, with_commands: bool) -> list[str]:
-    """Subcommand words (where they are allowed) and profile names that start with `prefix`."""
-    from awsctx.commands import COMMANDS
-    from awsctx.errors import UserError
-
-    names = list(COMMANDS) if with_commands else []
-    try:
-        names.extend(config.load().profiles)
-    except UserError:
-        pass  # Tab on a broken config offers no profiles; the next command says what is wrong
-
-    # dict keeps the order and drops a profile named like a command.
-    return list(dict.fromkeys(name for name in names if name.startswith(prefix)))
 
 
 def fast_complete(environ: os._Environ[str] | dict[str, str]) -> bool:
@@ -73,7 +58,7 @@ def fast_complete(environ: os._Environ[str] | dict[str, str]) -> bool:
     else:
         return False
     try:
-        candidates = target_candidates(prefix, with_commands)
+        candidates = profilenames.matching(prefix, with_commands)
     except Exception:
         candidates = []
     _write(_format(candidates, shell, environ), environ)
@@ -141,7 +126,7 @@ def argcomplete_complete(argv_words: list[str], exit_method: Callable[[int], obj
             return escaped
 
     parser, _ = cli.parser_for(argv_words)
-    if argv_words and argv_words[0] in cli.PARSERS:
+    if cli.command_word(argv_words) is not None:
         # The subcommand's parser sees its own arguments: tell argcomplete the line starts one word later.
         os.environ["_ARGCOMPLETE"] = "2"
     Finder()(parser, always_complete_options=False, exit_method=exit_method)

@@ -12,8 +12,12 @@ import marshal
 import os
 import time
 
-from awsctx import __version__, cachefile, config, paths
+from awsctx import __version__, cachefile, config, envvars, paths
 from awsctx.errors import UserError
+
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: a switch with cached credentials imports this module
+if TYPE_CHECKING:
+    from awsctx.sso import sessions
 
 # Temporary credentials with less than this left are refreshed rather than trusted (botocore
 # itself refreshes assumed roles 15 minutes ahead and insists 10 minutes ahead).
@@ -189,9 +193,9 @@ def check_profile(cfg: config.AwsConfig, name: str) -> None:
             current = source
             continue
         if "sso_session" in settings or "sso_start_url" in settings:
-            from awsctx import sso
+            from awsctx.sso import sessions
 
-            sso.target_for_profile(current, cfg)  # raises a precise error for missing keys
+            sessions.target_for_profile(current, cfg)  # raises a precise error for missing keys
             return
         has_key, has_secret = "aws_access_key_id" in settings, "aws_secret_access_key" in settings
         if has_key != has_secret:
@@ -225,13 +229,6 @@ class _Prompter:
             return getpass.getpass(prompt)
         except EOFError:
             raise UserError("no MFA code entered") from None
-
-
-def _client_config():
-    from botocore.config import Config
-
-    # Deliberate limits: a dead network fails within seconds, throttling is retried.
-    return Config(connect_timeout=5, read_timeout=15, retries={"mode": "standard", "max_attempts": 4})
 
 
 def _cli_cache():
@@ -294,19 +291,21 @@ def _file_safe(name: str) -> str:
     return hashlib.sha1(name.encode("utf-8")).hexdigest()
 
 
-def _sso_target(cfg: config.AwsConfig, profile: str) -> object | None:
+def _sso_target(cfg: config.AwsConfig, profile: str) -> sessions.Target | None:
     """The SSO session the profile's chain ends in, if any."""
-    from awsctx import sso
+    from awsctx.sso import sessions
 
-    current, seen = profile, set()
-    while current not in seen:
+    current: str | None = profile
+    seen: set[str] = set()
+    while current is not None and current not in seen:
         seen.add(current)
         settings = cfg.profiles.get(current, {})
         if "sso_session" in settings or "sso_start_url" in settings:
-            return sso.target_for_profile(current, cfg)
-        current = settings.get("source_profile")
-        if not current or "role_arn" not in settings:
+            return sessions.target_for_profile(current, cfg)
+        source = settings.get("source_profile")
+        if not isinstance(source, str) or not source or "role_arn" not in settings:
             return None
+        current = source
     return None
 
 
@@ -314,25 +313,23 @@ def _resolve_locked(
     profile: str, cfg: config.AwsConfig, settings: dict, mfa_code: str | None, interactive: bool, open_browser: bool
 ) -> Resolved:
     import botocore.credentials
-    import botocore.exceptions
-    import botocore.session
 
-    from awsctx import sso
+    from awsctx import awsclient
+    from awsctx.sso import oidc
 
     target = _sso_target(cfg, profile)
     sso_refreshable = False
     if target is not None:
-        token = sso.ensure_token(target, interactive=interactive, open_browser=open_browser)
+        token = oidc.ensure_token(target, interactive=interactive, open_browser=open_browser)
         sso_refreshable = bool(token.get("refreshToken"))
 
-    session = botocore.session.Session(profile=profile)
-    session.set_default_client_config(_client_config())
+    session = awsclient.session(profile)
     if not session.get_config_variable("region"):
         # Role chains call STS, which needs a region to sign; us-east-1 is where its global endpoint lives.
         session.set_config_variable("region", "us-east-1")
     cache = _cli_cache()
     prompter = _Prompter(profile, mfa_code, interactive)
-    try:
+    with awsclient.Explained(f"profile {profile!r}"):
         resolver = botocore.credentials.create_credential_resolver(session, cache=cache)
         assume_role = resolver.get_provider("assume-role")
         assume_role._prompter = prompter  # botocore's hook for the MFA prompt is this attribute
@@ -342,23 +339,8 @@ def _resolve_locked(
         frozen = credentials.get_frozen_credentials()
         # With these very credentials: a client left to find its own would run a second resolver
         # (with an in-memory cache) and assume the role again.
-        sts = session.create_client(
-            "sts",
-            region_name=_sts_region(settings),
-            config=_client_config(),
-            aws_access_key_id=frozen.access_key,
-            aws_secret_access_key=frozen.secret_key,
-            aws_session_token=frozen.token,
-        )
-        caller = sts.get_caller_identity()
-    except UserError:
-        raise
-    except KeyboardInterrupt:
-        raise UserError("cancelled") from None
-    except botocore.exceptions.BotoCoreError as error:
-        raise UserError(_explain(profile, error)) from None
-    except botocore.exceptions.ClientError as error:
-        raise UserError(_explain(profile, error)) from None
+        keys = (frozen.access_key, frozen.secret_key, frozen.token)
+        caller = awsclient.client("sts", _sts_region(settings), keys=keys, from_session=session).get_caller_identity()
     expiry = getattr(credentials, "_expiry_time", None)
     expiration = int(expiry.timestamp()) if expiry is not None else None
     kind = getattr(credentials, "method", "") or "unknown"
@@ -374,25 +356,35 @@ def _sts_region(settings: dict) -> str:
     return config.region_of(settings) or os.environ.get("AWS_REGION") or "us-east-1"
 
 
-def _explain(profile: str, error: Exception) -> str:
-    """One line that says what went wrong with a profile's credentials, and what to do."""
-    import botocore.exceptions as errors
+def profile_or_current(name: str | None, command: str) -> str:
+    """NAME, or the shell's active profile; an error naming `command` when there is neither."""
+    name = name or os.environ.get(envvars.PROFILE, "")
+    if not name:
+        raise UserError(f"no profile given and none active in this shell; name one: awsctx {command} NAME")
+    return name
 
-    if isinstance(error, (errors.EndpointConnectionError, errors.ConnectTimeoutError, errors.ReadTimeoutError)):
-        return f"profile {profile!r}: cannot reach AWS ({error}); check the network and try again"
-    if isinstance(error, errors.ClientError):
-        code = error.response.get("Error", {}).get("Code", "")
-        message = error.response.get("Error", {}).get("Message", "") or str(error)
-        operation = getattr(error, "operation_name", "the call")
-        if code in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation"):
-            return f"profile {profile!r}: access denied in {operation}: {message}"
-        if code in ("InvalidClientTokenId", "SignatureDoesNotMatch", "ExpiredToken", "UnrecognizedClientException"):
-            return f"profile {profile!r}: AWS rejected the credentials ({code}: {message}); check the keys"
-        return f"profile {profile!r}: {operation} failed: {code}: {message}"
-    if isinstance(error, errors.ProfileNotFound):
-        return f"profile {profile!r}: {error}"
-    if isinstance(error, errors.InfiniteLoopConfigError):
-        return f"profile {profile!r}: source_profile loops ({error})"
-    if isinstance(error, errors.PartialCredentialsError):
-        return f"profile {profile!r}: {error}"
-    return f"profile {profile!r}: {error}"
+
+def resolve_named(name: str | None, command: str, mfa_code: str | None = None) -> tuple[str, dict, Resolved]:
+    """(profile, its settings, working credentials) for NAME or the active profile, for a command
+    that runs where a person may answer an MFA prompt or an SSO login."""
+    from awsctx import output
+
+    profile = profile_or_current(name, command)
+    cfg = config.load()
+    resolved = resolve(profile, cfg, mfa_code=mfa_code, interactive=output.can_ask())
+    return profile, cfg.profile(profile), resolved
+
+
+def credential_variables(settings: dict, resolved: Resolved) -> dict[str, str]:
+    """The environment a tool that cannot read profiles needs for these credentials."""
+    key_id, secret, token = envvars.KEYS
+    variables = {key_id: resolved.access_key_id, secret: resolved.secret_access_key}
+    if resolved.session_token:
+        variables[token] = resolved.session_token
+    if resolved.identity.expiration:
+        for name in envvars.KEY_EXPIRATIONS:
+            variables[name] = iso_utc(resolved.identity.expiration)
+    region = config.region_of(settings)
+    if region:
+        variables[envvars.REGION] = variables[envvars.DEFAULT_REGION] = region
+    return variables

@@ -49,4 +49,5 @@ CREDENTIALS = "AWSCTX_CREDENTIALS"  # check (the default), off, or export: what 
 NO_PICKER = "AWSCTX_NO_FZF"
 NO_PROMPT = "AWSCTX_NO_PROMPT"  # read by `awsctx init`: leave the prompt alone (like --no-prompt)
 PROD_PATTERNS = "AWSCTX_PROD_PATTERNS"  # globs of production profile names, comma or space separated
+DEBUG = "AWSCTX_DEBUG"  # 1: an error also prints the chain of causes behind it, with tracebacks
 PROMPT_FORMAT = "AWSCTX_PROMPT_FORMAT"  # read by the shell at every prompt; placeholders in docs/prompt.md

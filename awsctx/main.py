@@ -7,7 +7,7 @@ import os
 import sys
 
 from awsctx import envvars, shells, switch
-from awsctx.commands import COMMANDS
+from awsctx.commands.table import COMMANDS
 from awsctx.errors import UserError
 
 
@@ -51,9 +51,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if len(arguments) == 2 and arguments[0] == "process" and not arguments[1].startswith("-"):
             # SDKs run this for every client they create: no argparse.
-            from awsctx import process
+            from awsctx.commands import process
 
-            return process.run(arguments[1])
+            return process.serve(arguments[1])
         shell = environ.get(envvars.SHELL_MODE) or None
         if shell is not None and shell not in shells.SUPPORTED:
             shell = None
@@ -68,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         from awsctx import output
 
         output.error(str(error))
+        if environ.get(envvars.DEBUG):
+            output.cause_chain(error)
         return error.exit_code
     except KeyboardInterrupt:
         return 130

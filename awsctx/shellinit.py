@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-from awsctx import commands, envvars, shells
+from awsctx import envvars, shells
+from awsctx.commands import table as commands
 from awsctx.errors import UserError
 
 # Run by the integration on every call. `python -c` skips the console-script wrapper (which imports

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from awsctx import config, envvars, output, prompt, regions
+from awsctx import config, envvars, facts, output, regions
 from awsctx.errors import UserError
 from awsctx.shells import Script
 
@@ -23,7 +23,7 @@ LIST, SWITCH, PREVIOUS, UNSET, CURRENT, REGION_ONLY = "list", "switch", "previou
 class Request:
     """One switching command line, parsed (by the fast path or by argparse: the same result)."""
 
-    __slots__ = ("action", "credentials", "force", "mfa_code", "profile", "region")
+    __slots__ = ("action", "credential_mode", "force", "mfa_code", "profile", "region")
 
     def __init__(
         self,
@@ -31,14 +31,14 @@ class Request:
         profile: str | None = None,
         region: str | None = None,
         force: bool = False,
-        credentials: str | None = None,
+        credential_mode: str | None = None,
         mfa_code: str | None = None,
     ):
         self.action = action
         self.profile = profile
         self.region = region
         self.force = force
-        self.credentials = credentials  # check, off or export; None: the AWSCTX_CREDENTIALS setting
+        self.credential_mode = credential_mode  # check, off or export; None: the AWSCTX_CREDENTIALS setting
         self.mfa_code = mfa_code
 
     def __eq__(self, other: object) -> bool:
@@ -123,7 +123,7 @@ CREDENTIAL_MODES = ("check", "off", "export")
 
 
 def credential_mode(request: Request) -> str:
-    mode = request.credentials or os.environ.get(envvars.CREDENTIALS) or "check"
+    mode = request.credential_mode or os.environ.get(envvars.CREDENTIALS) or "check"
     if mode not in CREDENTIAL_MODES:
         raise UserError(f"{envvars.CREDENTIALS}={mode!r} is not one of {', '.join(CREDENTIAL_MODES)}")
     return mode
@@ -170,13 +170,13 @@ def _apply(
     if exported_before and keys is None:
         script.unset(*envvars.KEY_EXPIRATIONS, envvars.EXPORTED_KEYS)
     if keys is not None:
-        from awsctx import credcommands
+        from awsctx import credentials
 
-        for name, value in credcommands.credential_variables({}, keys).items():
+        for name, value in credentials.credential_variables({}, keys).items():
             script.export(name, value)
         script.export(envvars.EXPORTED_KEYS, "1")
     if identity is not None:
-        prompt.export(
+        facts.export(
             script,
             after.profile,
             settings,
@@ -186,7 +186,7 @@ def _apply(
         )
         script.export(envvars.ARN, identity.arn)
     else:
-        prompt.export(script, after.profile, settings)
+        facts.export(script, after.profile, settings)
         if settings is not None or not after.profile:
             script.unset(envvars.ARN)
     script.set_local("__awsctx_previous", before.encode())

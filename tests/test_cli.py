@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from awsctx import cli, main, switch
+from awsctx.commands import switch as switch_command
 from awsctx.errors import UsageError
 
 TOKENS = ["client2", "my prof", "use", "init", "-", "-r", "eu-west-1", "--force", "-c", "-u", "--current", "--", "-x"]
@@ -18,7 +19,7 @@ def slow_request(argv: list[str]) -> switch.Request | None:
     parser, arguments = cli.parser_for(argv)
     try:
         namespace = parser.parse_args(arguments)
-        return cli.request_from(namespace)
+        return switch_command.request_from(namespace)
     except (UsageError, SystemExit):
         return None
 
@@ -66,4 +67,4 @@ def test_everything_else_goes_to_argparse(argv: list[str]) -> None:
 def test_usage_errors_are_one_line_messages(argv: list[str], message: str) -> None:
     parser, arguments = cli.parser_for(argv)
     with pytest.raises(UsageError, match=message):
-        cli.request_from(parser.parse_args(arguments))
+        switch_command.request_from(parser.parse_args(arguments))

@@ -23,7 +23,7 @@ from botocore.exceptions import ConfigNotFound, ConfigParseError
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
-from awsctx import config
+from awsctx import config, ini
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / ".aws"
 SEED_PROFILES = ["default", "client1", "client2-with-sso", "client2", "mirego", "client_with_direct_access"]
@@ -77,7 +77,7 @@ def botocore_view() -> View:
 def awsctx_view() -> View:
     try:
         loaded = config.load()
-    except config.ConfigError as error:
+    except ini.ConfigError as error:
         assert_one_line(str(error))
         return None
     return loaded.profiles, loaded.sso_sessions, loaded.services
@@ -90,7 +90,7 @@ def assert_one_line(message: str) -> None:
 
 def ini_sections(path: Path) -> dict | None:
     """awsctx's reading of one INI file, shaped as botocore's raw_config_parse returns it."""
-    sections = config.read_ini(str(path))
+    sections = ini.read_ini(str(path))
     return None if sections is None else {header: settings for header, (settings, _) in sections.items()}
 
 
@@ -131,7 +131,7 @@ def test_split_words_is_shlex_split(text: str) -> None:
         expected = shlex.split(text)
     except ValueError:
         expected = None
-    assert config.split_words(text) == expected
+    assert ini.split_words(text) == expected
 
 
 # --- 2. parity with botocore on generated files -------------------------------------------------------------
@@ -278,7 +278,7 @@ def test_load_matches_botocore(config_data: bytes | None, credentials_data: byte
         for name in ("config", "credentials"):
             try:
                 sections = ini_sections(folder / name)
-            except config.ConfigError as error:
+            except ini.ConfigError as error:
                 assert_one_line(str(error))
                 sections = "error"
             try:
@@ -325,7 +325,7 @@ def test_error_names_file_line_and_fix(aws: Path, case: str, name: str) -> None:
     data, lineno, fix = ERRORS[case]
     (aws / name).write_bytes(data)
     assert botocore_view() is None  # the AWS CLI refuses the file as well
-    with pytest.raises(config.ConfigError) as raised:
+    with pytest.raises(ini.ConfigError) as raised:
         config.load()
     message = str(raised.value)
     assert_one_line(message)
@@ -338,14 +338,14 @@ def test_error_outside_home_shows_the_full_path(aws: Path, tmp_path: Path, monke
     elsewhere = tmp_path / "elsewhere"
     elsewhere.write_text("region = x\n")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(elsewhere))
-    with pytest.raises(config.ConfigError, match=rf"^{elsewhere} line 1: "):
+    with pytest.raises(ini.ConfigError, match=rf"^{elsewhere} line 1: "):
         config.load()
 
 
 def test_config_path_that_is_a_folder(aws: Path) -> None:
     # The AWS CLI silently reads nothing from a folder; awsctx says so instead of listing no profiles.
     (aws / "config").mkdir()
-    with pytest.raises(config.ConfigError) as raised:
+    with pytest.raises(ini.ConfigError) as raised:
         config.load()
     message = str(raised.value)
     assert_one_line(message)

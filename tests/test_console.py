@@ -21,7 +21,7 @@ from fakesso import FakeSSO, access_key_id_for, secret_access_key_for, sso_cache
 from harness import AWSCTX, base_env, make_home, write_aws
 from stsproxy import StsProxy
 
-from awsctx import console
+from awsctx.commands import console
 
 STATIC_KEY = "AKIAEXAMPLESTATIC001"
 STATIC_SECRET = "static-secret"

@@ -22,7 +22,7 @@ from fakesso import FakeSSO, access_key_id_for, secret_access_key_for, sso_cache
 from harness import AWSCTX, PAST, base_env
 from stsproxy import StsProxy
 
-from awsctx import process
+from awsctx.commands import process
 from awsctx.errors import UserError
 
 ACCOUNT = "111111111111"
@@ -191,7 +191,7 @@ def test_a_cache_hit_imports_no_botocore(env: dict[str, str]) -> None:
     miss = imported(serve(env, "dev", "-X", "importtime"))
     assert "botocore" in miss  # the probe sees botocore when it is there
     hit = imported(serve(env, "dev", "-X", "importtime"))
-    assert "awsctx.process" in hit
+    assert "awsctx.commands.process" in hit
     assert not {name for name in hit if name.split(".")[0] in ("botocore", "boto3", "urllib3")}
 
 
@@ -308,7 +308,7 @@ def test_nothing_but_the_document_reaches_stdout_while_refreshing(
         return credentials.Resolved(identity, "AKIA", "secret", "token")
 
     monkeypatch.setattr(credentials, "resolve", chatty)
-    assert process.run("chatty") == 0
+    assert process.serve("chatty") == 0
     out, err = capfd.readouterr()
     assert json.loads(out)["AccessKeyId"] == "AKIA"
     assert "from python" in err and "from a child" in err
@@ -321,4 +321,4 @@ def test_a_profile_serving_itself_is_refused_before_any_work(monkeypatch: pytest
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("AWSCTX_PROCESS_CHAIN", "b")
     with pytest.raises(UserError, match="itself"):
-        process.run("a")
+        process.serve("a")

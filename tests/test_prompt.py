@@ -16,7 +16,7 @@ from harness import AWSCTX, VENV_BIN, Interactive, dump, run, strip_ansi, write_
 from hypothesis import given
 from hypothesis import strategies as st
 
-from awsctx import envvars, prompt
+from awsctx import envvars, facts
 from awsctx.config import read_ini
 
 # The prompt each test shell shows of its own, so that a test knows where the rendered prompt ends.
@@ -36,7 +36,7 @@ def facts_for(config: str, name: str, folder: Path) -> dict[str, str]:
     path.write_text(config)
     sections = read_ini(str(path))
     assert sections is not None
-    return prompt.facts(name, sections[f"profile {name}"][0])
+    return facts.of_profile(name, sections[f"profile {name}"][0])
 
 
 # What the segment ends with to restore the colours: bash and zsh write the first, fish's set_color the others.
@@ -55,20 +55,20 @@ def segment_escapes(drawn: str) -> list[str]:
 
 
 def test_account_comes_from_role_arn_and_sso_account_id() -> None:
-    assert prompt.facts("client2", {"role_arn": "arn:aws:iam::123456:role/rolename"}) == {
+    assert facts.of_profile("client2", {"role_arn": "arn:aws:iam::123456:role/rolename"}) == {
         "AWSCTX_ACCOUNT_ID": "123456",
         "AWSCTX_PROFILE": "client2",
     }
-    assert prompt.facts("s", {"sso_account_id": "210987654321"})["AWSCTX_ACCOUNT_ID"] == "210987654321"
+    assert facts.of_profile("s", {"sso_account_id": "210987654321"})["AWSCTX_ACCOUNT_ID"] == "210987654321"
     govcloud = {"role_arn": "arn:aws-us-gov:iam::111122223333:role/x"}
-    assert prompt.facts("g", govcloud)["AWSCTX_ACCOUNT_ID"] == "111122223333"
+    assert facts.of_profile("g", govcloud)["AWSCTX_ACCOUNT_ID"] == "111122223333"
     # Where calls go wins: the role's account, not the SSO one it is assumed from.
     both = {"role_arn": "arn:aws:iam::111111111111:role/x", "sso_account_id": "222222222222"}
-    assert prompt.facts("b", both)["AWSCTX_ACCOUNT_ID"] == "111111111111"
+    assert facts.of_profile("b", both)["AWSCTX_ACCOUNT_ID"] == "111111111111"
 
 
 def test_static_keys_alone_tell_nothing_and_nothing_is_exported() -> None:
-    assert prompt.facts("mirego", {"aws_access_key_id": "AKIA", "aws_secret_access_key": "x"}) == {}
+    assert facts.of_profile("mirego", {"aws_access_key_id": "AKIA", "aws_secret_access_key": "x"}) == {}
 
 
 def test_console_extension_keys(tmp_path: Path) -> None:
@@ -91,7 +91,7 @@ def test_console_extension_keys(tmp_path: Path) -> None:
 
 
 def test_what_the_credentials_work_knows_wins() -> None:
-    found = prompt.facts(
+    found = facts.of_profile(
         "mirego", {}, account_id="444455556666", alias="acme", expiration=1_700_000_000, sso_refreshable=True
     )
     assert found == {
@@ -104,25 +104,25 @@ def test_what_the_credentials_work_knows_wins() -> None:
 
 
 def test_hostile_alias_is_exported_printable() -> None:
-    found = prompt.facts("x", {"aws_account_alias": "a\x1b[31mred\x07"})
+    found = facts.of_profile("x", {"aws_account_alias": "a\x1b[31mred\x07"})
     assert found["AWSCTX_ACCOUNT_ALIAS"].isprintable()
 
 
 def test_production_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWSCTX_PROD_PATTERNS", raising=False)
-    assert prompt.facts("acme-PROD-admin", {})["AWSCTX_PROD"] == "1"
-    assert "AWSCTX_PROD" not in prompt.facts("acme-dev", {})
+    assert facts.of_profile("acme-PROD-admin", {})["AWSCTX_PROD"] == "1"
+    assert "AWSCTX_PROD" not in facts.of_profile("acme-dev", {})
     monkeypatch.setenv("AWSCTX_PROD_PATTERNS", "live-*, *-prd")
-    assert prompt.is_production("live-eu")
-    assert prompt.is_production("payments-prd")
-    assert not prompt.is_production("acme-prod")
+    assert facts.is_production("live-eu")
+    assert facts.is_production("payments-prd")
+    assert not facts.is_production("acme-prod")
     monkeypatch.setenv("AWSCTX_PROD_PATTERNS", "")
-    assert not prompt.is_production("prod")
+    assert not facts.is_production("prod")
 
 
 @given(st.text("ab*?", max_size=7), st.text("ab*?", max_size=7))
 def test_glob_match_is_fnmatchcase(pattern: str, text: str) -> None:
-    assert prompt.glob_match(pattern, text) == fnmatch.fnmatchcase(text, pattern)
+    assert facts.glob_match(pattern, text) == fnmatch.fnmatchcase(text, pattern)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -32,8 +32,10 @@ from fakesso import (
 )
 from harness import SEED
 
-from awsctx import locks, sso
+from awsctx import locks
+from awsctx.commands import login as login_command
 from awsctx.errors import UserError
+from awsctx.sso import oidc, sessions, tokens
 
 pytest_plugins = ["conftest_sso"]
 
@@ -95,8 +97,8 @@ class Sleeper:
         assert len(self.intervals) < 100, "polling never ends"
 
 
-def session_target() -> sso.Target:
-    return sso.target_for_session(SESSION)
+def session_target() -> sessions.Target:
+    return sessions.target_for_session(SESSION)
 
 
 def cache_files(home: Path) -> list[str]:
@@ -129,10 +131,10 @@ def child_env(home: Path, fake: FakeSSO, **extra: str) -> dict[str, str]:
 
 
 def test_session_target_and_cache_key(home: Path, fake: FakeSSO) -> None:
-    target = sso.target_for_profile("dev")
-    assert target == sso.Target(fake.start_url, "us-east-1", SESSION, (SSO_ACCOUNT_ACCESS_SCOPE,), profile="dev")
+    target = sessions.target_for_profile("dev")
+    assert target == sessions.Target(fake.start_url, "us-east-1", SESSION, (SSO_ACCOUNT_ACCESS_SCOPE,), profile="dev")
     assert target.token_path == str(sso_cache_dir(home) / f"{hashlib.sha1(b'corp').hexdigest()}.json")
-    legacy = sso.target_for_profile("legacy")
+    legacy = sessions.target_for_profile("legacy")
     assert legacy.session_name is None
     assert legacy.token_path.endswith(hashlib.sha1(fake.start_url.encode()).hexdigest() + ".json")
 
@@ -140,29 +142,29 @@ def test_session_target_and_cache_key(home: Path, fake: FakeSSO) -> None:
 def test_missing_sso_region_on_a_legacy_profile_names_profile_key_and_file(home: Path) -> None:
     (home / ".aws" / "config").write_text((SEED / "config").read_text())
     with pytest.raises(UserError) as caught:
-        sso.target_for_profile("client2-with-sso")
+        sessions.target_for_profile("client2-with-sso")
     message = str(caught.value)
     assert "client2-with-sso" in message
     assert "sso_region" in message
     assert "~/.aws/config" in message
     with pytest.raises(UserError, match="sso_region"):
-        sso.run_login("client2-with-sso", None, open_browser=False)
+        login_command.run_login("client2-with-sso", None, open_browser=False)
 
 
 def test_unknown_sso_session_is_named(home: Path) -> None:
     (home / ".aws" / "config").write_text("[profile p]\nsso_session = nope\nsso_account_id = 1\nsso_role_name = r\n")
     with pytest.raises(UserError) as caught:
-        sso.target_for_profile("p")
+        sessions.target_for_profile("p")
     assert "'nope'" in str(caught.value)
     assert "~/.aws/config" in str(caught.value)
     with pytest.raises(UserError, match="nope"):
-        sso.target_for_session("nope")
+        sessions.target_for_session("nope")
 
 
 def test_sso_session_without_region_names_section_key_and_file(home: Path) -> None:
     (home / ".aws" / "config").write_text("[sso-session s]\nsso_start_url = https://x.awsapps.com/start\n")
     with pytest.raises(UserError) as caught:
-        sso.target_for_session("s")
+        sessions.target_for_session("s")
     assert "[sso-session s]" in str(caught.value)
     assert "sso_region" in str(caught.value)
     assert "~/.aws/config" in str(caught.value)
@@ -171,17 +173,17 @@ def test_sso_session_without_region_names_section_key_and_file(home: Path) -> No
 def test_a_profile_without_sso_says_so(home: Path) -> None:
     (home / ".aws" / "config").write_text("[profile keys]\nregion = eu-west-1\n")
     with pytest.raises(UserError, match=r"'keys'.*does not use IAM Identity Center"):
-        sso.target_for_profile("keys")
+        sessions.target_for_profile("keys")
 
 
 def test_registration_scopes_parse_like_the_cli(home: Path) -> None:
-    assert sso.parse_scopes(" a:b , ,c:d,") == ("a:b", "c:d")
+    assert sessions.parse_scopes(" a:b , ,c:d,") == ("a:b", "c:d")
     (home / ".aws" / "config").write_text(
         "[sso-session s]\nsso_start_url = https://x\nsso_region = eu-west-1\n"
         "sso_registration_scopes = codewhisperer:x\n"
     )
     # sso:account:access is added: role credentials and refresh tokens need it.
-    assert sso.target_for_session("s").scopes == ("codewhisperer:x", SSO_ACCOUNT_ACCESS_SCOPE)
+    assert sessions.target_for_session("s").scopes == ("codewhisperer:x", SSO_ACCOUNT_ACCESS_SCOPE)
 
 
 # ---------------------------------------------------------------------------- the device-code login
@@ -189,7 +191,7 @@ def test_registration_scopes_parse_like_the_cli(home: Path) -> None:
 
 def test_device_flow_pending_then_approved(home: Path, fake: FakeSSO, capfd: pytest.CaptureFixture[str]) -> None:
     sleeper = Sleeper(at=2, action=fake.approve)
-    token = sso.ensure_token(session_target(), interactive=True, open_browser=False, sleep=sleeper)
+    token = oidc.ensure_token(session_target(), interactive=True, open_browser=False, sleep=sleeper)
 
     assert sleeper.intervals == [1, 1]  # the server's interval, twice pending, then approved
     assert fake.calls["RegisterClient"] == 1
@@ -218,7 +220,7 @@ def test_slow_down_adds_five_seconds_each_time(home: Path, fake: FakeSSO) -> Non
     fake.slow_down_next(2)
     fake.auto_approve_after_polls = 3
     sleeper = Sleeper()
-    sso.ensure_token(session_target(), interactive=True, open_browser=False, sleep=sleeper)
+    oidc.ensure_token(session_target(), interactive=True, open_browser=False, sleep=sleeper)
     assert sleeper.intervals == [6, 11, 11]
 
 
@@ -234,7 +236,7 @@ def test_expired_or_denied_login_is_a_clear_error_and_writes_nothing(
 ) -> None:
     sleeper = Sleeper(at=1, action=getattr(fake, act))
     with pytest.raises(UserError) as caught:
-        sso.ensure_token(session_target(), interactive=True, open_browser=False, sleep=sleeper)
+        oidc.ensure_token(session_target(), interactive=True, open_browser=False, sleep=sleeper)
     assert words in str(caught.value)
     assert "awsctx login --sso-session corp" in str(caught.value)
     assert cache_files(home) == []
@@ -244,14 +246,14 @@ def test_a_device_code_that_never_expires_at_the_server_still_ends(home: Path, f
     fake.device_code_ttl = 5  # polls take no real time here, so the server never gets to say it
     sleeper = Sleeper()
     with pytest.raises(UserError, match="expired"):
-        sso.ensure_token(session_target(), interactive=True, open_browser=False, sleep=sleeper)
+        oidc.ensure_token(session_target(), interactive=True, open_browser=False, sleep=sleeper)
     assert sum(sleeper.intervals) >= 5
     assert cache_files(home) == []
 
 
 def test_not_interactive_asks_to_run_awsctx_login(home: Path, fake: FakeSSO) -> None:
-    with pytest.raises(sso.LoginRequiredError, match=r"run `awsctx login dev`"):
-        sso.ensure_token(sso.target_for_profile("dev"), interactive=False, open_browser=False)
+    with pytest.raises(sessions.LoginRequiredError, match=r"run `awsctx login dev`"):
+        oidc.ensure_token(sessions.target_for_profile("dev"), interactive=False, open_browser=False)
     assert fake.calls["StartDeviceAuthorization"] == 0
 
 
@@ -261,7 +263,7 @@ def test_ctrl_c_while_waiting_propagates_and_writes_nothing(home: Path, fake: Fa
 
     target = session_target()
     with pytest.raises(KeyboardInterrupt):
-        sso.ensure_token(target, interactive=True, open_browser=False, sleep=interrupt)
+        oidc.ensure_token(target, interactive=True, open_browser=False, sleep=interrupt)
     assert cache_files(home) == []
     # The login lock went with it.
     with locks.locked(os.path.join(home, ".cache", "awsctx", "locks", f"sso-{target.cache_key}.lock"), timeout=0):
@@ -269,7 +271,10 @@ def test_ctrl_c_while_waiting_propagates_and_writes_nothing(home: Path, fake: Fa
 
 
 def test_ctrl_c_in_a_terminal_exits_130_without_traceback(home: Path, fake: FakeSSO) -> None:
-    script = "import sys; from awsctx import sso; sys.exit(sso.run_login('dev', None, open_browser=False))"
+    script = (
+        "import sys; from awsctx.commands import login as login_command; "
+        "sys.exit(login_command.run_login('dev', None, open_browser=False))"
+    )
     child = pexpect.spawn(
         sys.executable, ["-c", script], env=child_env(home, fake, TERM="dumb"), encoding="utf-8", timeout=60
     )
@@ -289,25 +294,25 @@ def test_ctrl_c_in_a_terminal_exits_130_without_traceback(home: Path, fake: Fake
 
 def test_run_login_messages_and_reuse(home: Path, fake: FakeSSO, capfd: pytest.CaptureFixture[str]) -> None:
     fake.auto_approve_after_polls = 0
-    assert sso.run_login("dev", None, open_browser=False) == 0
+    assert login_command.run_login("dev", None, open_browser=False) == 0
     assert "✔ logged in to sso-session 'corp'" in capfd.readouterr().err
-    assert sso.run_login(None, SESSION, open_browser=False) == 0
+    assert login_command.run_login(None, SESSION, open_browser=False) == 0
     out, err = capfd.readouterr()
     assert "already logged in" in err
     assert out == ""
     assert fake.calls["StartDeviceAuthorization"] == 1
-    assert sso.run_login("dev", None, open_browser=False, force=True) == 0
+    assert login_command.run_login("dev", None, open_browser=False, force=True) == 0
     assert fake.calls["StartDeviceAuthorization"] == 2
 
 
 def test_run_login_defaults_to_aws_profile(home: Path, fake: FakeSSO, monkeypatch: pytest.MonkeyPatch) -> None:
     fake.auto_approve_after_polls = 0
     monkeypatch.setenv("AWS_PROFILE", "legacy")
-    assert sso.run_login(None, None, open_browser=False) == 0
+    assert login_command.run_login(None, None, open_browser=False) == 0
     assert (sso_cache_dir(home) / f"{token_cache_key(fake.start_url)}.json").exists()
     monkeypatch.delenv("AWS_PROFILE")
     with pytest.raises(UserError, match="awsctx login NAME"):
-        sso.run_login(None, None, open_browser=False)
+        login_command.run_login(None, None, open_browser=False)
 
 
 def test_browser_from_BROWSER_gets_the_page_and_stdout_stays_clean(home: Path, fake: FakeSSO, tmp_path: Path) -> None:
@@ -322,7 +327,10 @@ def test_browser_from_BROWSER_gets_the_page_and_stdout_stays_clean(home: Path, f
         "urllib.request.urlopen(sys.argv[1]).read()\n"
     )
     browser.chmod(0o755)
-    script = "import sys; from awsctx import sso; sys.exit(sso.run_login('dev', None, open_browser=True))"
+    script = (
+        "import sys; from awsctx.commands import login as login_command; "
+        "sys.exit(login_command.run_login('dev', None, open_browser=True))"
+    )
     result = subprocess.run(
         [sys.executable, "-c", script],
         env=child_env(home, fake, BROWSER=str(browser)),
@@ -343,7 +351,7 @@ def test_browser_from_BROWSER_gets_the_page_and_stdout_stays_clean(home: Path, f
 def test_refresh_with_the_refresh_token_needs_no_browser(home: Path, fake: FakeSSO, tmp_path: Path) -> None:
     old = fake.issue_token(expires_in=60)  # inside the expiry margin: due for renewal
     write_token_cache(sso_cache_dir(home), SESSION, old)
-    token = sso.ensure_token(session_target(), interactive=False, open_browser=True)
+    token = oidc.ensure_token(session_target(), interactive=False, open_browser=True)
 
     assert fake.calls["CreateToken"] == 1
     assert fake.calls["StartDeviceAuthorization"] == 0
@@ -357,7 +365,7 @@ def test_refresh_with_the_refresh_token_needs_no_browser(home: Path, fake: FakeS
     assert {key: token[key] for key in ("clientId", "clientSecret", "registrationExpiresAt")} == {
         key: old[key] for key in ("clientId", "clientSecret", "registrationExpiresAt")
     }
-    assert sso.is_fresh(token)
+    assert tokens.is_fresh(token)
     assert read_cached(home) == token
 
 
@@ -365,11 +373,11 @@ def test_a_refused_refresh_falls_back_to_a_login(home: Path, fake: FakeSSO) -> N
     old = fake.issue_token(expires_in=60)
     write_token_cache(sso_cache_dir(home), SESSION, old)
     fake.revoke_refresh_tokens()
-    with pytest.raises(sso.LoginRequiredError):
-        sso.ensure_token(session_target(), interactive=False, open_browser=False)
+    with pytest.raises(sessions.LoginRequiredError):
+        oidc.ensure_token(session_target(), interactive=False, open_browser=False)
     assert read_cached(home) == old
     fake.auto_approve_after_polls = 0
-    token = sso.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
+    token = oidc.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
     assert fake.calls["StartDeviceAuthorization"] == 1
     assert fake.calls["RegisterClient"] == 0  # the registration in the token file still serves
     assert token["clientId"] == old["clientId"]
@@ -378,7 +386,7 @@ def test_a_refused_refresh_falls_back_to_a_login(home: Path, fake: FakeSSO) -> N
 @pytest.mark.parametrize("profile", ["dev", "legacy"])
 def test_a_token_awsctx_wrote_serves_botocore(home: Path, fake: FakeSSO, profile: str) -> None:
     fake.auto_approve_after_polls = 0
-    sso.ensure_token(sso.target_for_profile(profile), interactive=True, open_browser=False, sleep=Sleeper())
+    oidc.ensure_token(sessions.target_for_profile(profile), interactive=True, open_browser=False, sleep=Sleeper())
     calls_after_login = fake.calls["CreateToken"]
     # A child process, so that botocore computes its cache folder from this HOME.
     script = textwrap.dedent(
@@ -400,9 +408,9 @@ def test_a_token_awsctx_wrote_serves_botocore(home: Path, fake: FakeSSO, profile
 def test_botocore_refreshes_with_what_awsctx_cached(home: Path, fake: FakeSSO) -> None:
     """The registration kept in the token file is what botocore's own token refresh needs."""
     fake.auto_approve_after_polls = 0
-    token = sso.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
+    token = oidc.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
     path = sso_cache_dir(home) / f"{token_cache_key(SESSION)}.json"
-    path.write_text(json.dumps({**token, "expiresAt": sso.format_time(time.time() + 60)}))
+    path.write_text(json.dumps({**token, "expiresAt": tokens.format_time(time.time() + 60)}))
     script = textwrap.dedent(
         """
         import boto3
@@ -414,7 +422,7 @@ def test_botocore_refreshes_with_what_awsctx_cached(home: Path, fake: FakeSSO) -
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(path.read_text())["accessToken"] != token["accessToken"]
-    assert sso.read_token(session_target()) is not None
+    assert tokens.read_token(session_target()) is not None
 
 
 @pytest.mark.parametrize("profile", ["dev", "legacy"])
@@ -422,7 +430,7 @@ def test_a_token_written_by_aws_sso_login_serves_awsctx(home: Path, fake: FakeSS
     cached = fake.issue_token()
     key = SESSION if profile == "dev" else fake.start_url
     write_token_cache(sso_cache_dir(home), key, cached)
-    token = sso.ensure_token(sso.target_for_profile(profile), interactive=False, open_browser=False)
+    token = oidc.ensure_token(sessions.target_for_profile(profile), interactive=False, open_browser=False)
     assert token == cached
     assert sum(fake.calls.values()) == 0
 
@@ -430,10 +438,10 @@ def test_a_token_written_by_aws_sso_login_serves_awsctx(home: Path, fake: FakeSS
 def test_old_cli_time_formats_are_read() -> None:
     expected = 1700000000.0
     for text in ("2023-11-14T22:13:20Z", "2023-11-14T22:13:20UTC", "2023-11-14T22:13:20+00:00"):
-        assert sso.parse_time(text) == expected
-    assert sso.parse_time("2023-11-14T22:13:20.123456789Z") == pytest.approx(expected + 0.123456)
-    assert sso.parse_time("garbage") is None
-    assert sso.parse_time(17) is None
+        assert tokens.parse_time(text) == expected
+    assert tokens.parse_time("2023-11-14T22:13:20.123456789Z") == pytest.approx(expected + 0.123456)
+    assert tokens.parse_time("garbage") is None
+    assert tokens.parse_time(17) is None
 
 
 @pytest.mark.parametrize(
@@ -454,19 +462,19 @@ def test_a_corrupt_cache_file_is_a_miss_and_gets_replaced(home: Path, fake: Fake
     folder.mkdir(parents=True)
     path = folder / f"{token_cache_key(SESSION)}.json"
     path.write_bytes(content)
-    assert sso.read_token(session_target()) is None
-    with pytest.raises(sso.LoginRequiredError):
-        sso.ensure_token(session_target(), interactive=False, open_browser=False)
+    assert tokens.read_token(session_target()) is None
+    with pytest.raises(sessions.LoginRequiredError):
+        oidc.ensure_token(session_target(), interactive=False, open_browser=False)
     fake.auto_approve_after_polls = 0
-    token = sso.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
+    token = oidc.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
     assert json.loads(path.read_text()) == token
 
 
 def test_an_unreadable_cache_file_is_a_miss(home: Path, fake: FakeSSO) -> None:
     # A folder where the file should be: unreadable as a file even for root, who reads any mode.
-    path = Path(sso.target_for_session(SESSION).token_path)
+    path = Path(sessions.target_for_session(SESSION).token_path)
     path.mkdir(parents=True)
-    assert sso.read_token(session_target()) is None
+    assert tokens.read_token(session_target()) is None
 
 
 @pytest.mark.parametrize("existing", [None, 0o777])
@@ -478,7 +486,7 @@ def test_cache_files_are_private_whatever_the_umask(home: Path, fake: FakeSSO, e
     fake.auto_approve_after_polls = 0
     previous = os.umask(0)
     try:
-        sso.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
+        oidc.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
     finally:
         os.umask(previous)
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
@@ -493,7 +501,7 @@ def test_cache_files_are_private_whatever_the_umask(home: Path, fake: FakeSSO, e
 def test_the_client_registration_is_shared_with_the_aws_cli(home: Path, fake: FakeSSO) -> None:
     """Cached under the name `aws sso login` gives it, and reused from there."""
     fake.auto_approve_after_polls = 0
-    token = sso.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
+    token = oidc.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
     args = {
         "tool": "botocore",
         "startUrl": fake.start_url,
@@ -507,17 +515,17 @@ def test_the_client_registration_is_shared_with_the_aws_cli(home: Path, fake: Fa
     assert registration["clientId"] == token["clientId"]
     # The token file gone, a new login still registers nothing.
     os.remove(sso_cache_dir(home) / f"{token_cache_key(SESSION)}.json")
-    sso.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
+    oidc.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
     assert fake.calls["RegisterClient"] == 1
     assert fake.calls["StartDeviceAuthorization"] == 2
 
 
 def test_a_revoked_registration_is_replaced(home: Path, fake: FakeSSO) -> None:
     fake.auto_approve_after_polls = 0
-    sso.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
+    oidc.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
     os.remove(sso_cache_dir(home) / f"{token_cache_key(SESSION)}.json")
     fake.fail_next("StartDeviceAuthorization", "InvalidClientException")
-    token = sso.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
+    token = oidc.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
     assert fake.calls["RegisterClient"] == 2
     assert token["accessToken"] in fake.valid_access_tokens()
 
@@ -529,10 +537,13 @@ PARALLEL_CALLER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from awsctx import sso
-    target = sso.target_for_session("corp")
+    from awsctx.commands import login as login_command
+    from awsctx.sso import oidc
+    from awsctx.sso import sessions
+    from awsctx.sso import tokens
+    target = sessions.target_for_session("corp")
     Path(sys.argv[1]).touch()
-    token = sso.ensure_token(
+    token = oidc.ensure_token(
         target, interactive=sys.argv[2] == "1", open_browser=False, sleep=lambda seconds: time.sleep(0.02)
     )
     print(token["accessToken"])
@@ -594,7 +605,7 @@ def test_server_down_is_a_clear_error(home: Path, monkeypatch: pytest.MonkeyPatc
         url = gone.url
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_OIDC", url)
     with pytest.raises(UserError) as caught:
-        sso.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
+        oidc.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
     message = str(caught.value)
     assert "cannot reach IAM Identity Center" in message
     assert "\n" not in message
@@ -609,7 +620,7 @@ def test_server_down_during_refresh_is_a_clear_error(
         url = gone.url
     monkeypatch.setenv("AWS_ENDPOINT_URL_SSO_OIDC", url)
     with pytest.raises(UserError, match="cannot reach IAM Identity Center"):
-        sso.ensure_token(session_target(), interactive=False, open_browser=False)
+        oidc.ensure_token(session_target(), interactive=False, open_browser=False)
 
 
 def test_boto3_is_not_imported_for_a_cached_token(home: Path, fake: FakeSSO) -> None:
@@ -617,8 +628,11 @@ def test_boto3_is_not_imported_for_a_cached_token(home: Path, fake: FakeSSO) -> 
     script = textwrap.dedent(
         """
         import sys
-        from awsctx import sso
-        sso.ensure_token(sso.target_for_session("corp"), interactive=False, open_browser=False)
+        from awsctx.commands import login as login_command
+        from awsctx.sso import oidc
+        from awsctx.sso import sessions
+        from awsctx.sso import tokens
+        oidc.ensure_token(sessions.target_for_session("corp"), interactive=False, open_browser=False)
         print(sorted(name for name in sys.modules if name.split(".")[0] in ("botocore", "boto3")))
         """
     )

@@ -19,8 +19,9 @@ from botocore.configloader import load_config
 from fakesso import FakeSSO, access_key_id_for, sso_cache_dir, write_token_cache
 from harness import AWSCTX, PAST, base_env
 
-from awsctx import ssosync
+from awsctx.commands import sso as sync_command
 from awsctx.errors import UserError
+from awsctx.sso import managed, names, portal
 
 SESSION = "corp"
 ROLES = ("AdministratorAccess", "PowerUser", "ReadOnly")
@@ -285,7 +286,7 @@ def test_profiles_for_access_that_is_gone_stay_until_prune(env: dict[str, str], 
     assert "2 kept" in kept.stderr and "--prune" in kept.stderr
     assert {"dev.readonly", "dev.admin", "prod.readonly"} <= set(botocore_profiles(home))
     block = block_of(config_path(home).read_text())
-    assert block.count(ssosync._STALE_NOTE) == 2
+    assert block.count(managed._STALE_NOTE) == 2
     assert "cli_pager" not in block
 
     pruned = synced(env, "--prune")
@@ -427,21 +428,21 @@ def in_process(env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> list[flo
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     waits: list[float] = []
-    real_wait = ssosync._throttle_wait
+    real_wait = portal._throttle_wait
 
     def recorded(attempt: int) -> float:
         waits.append(real_wait(attempt))
         return 0.0
 
-    monkeypatch.setattr(ssosync, "_BOTOCORE_ATTEMPTS", 1)
-    monkeypatch.setattr(ssosync, "_throttle_wait", recorded)
+    monkeypatch.setattr(portal, "_BOTOCORE_ATTEMPTS", 1)
+    monkeypatch.setattr(portal, "_throttle_wait", recorded)
     return waits
 
 
 def test_our_own_backoff_outlasts_botocores_and_doubles(in_process: list[float], home: Path, fake: FakeSSO) -> None:
     fake.add_accounts(1, roles=["ReadOnly"])
     fake.throttle_next(4, "ListAccountRoles")
-    assert ssosync.run(None, False, False, None, False) == 0
+    assert sync_command.sync(None, False, False, None, False) == 0
     assert fake.calls["ListAccountRoles"] == 5
     assert len(in_process) == 4
     for attempt, wait in enumerate(in_process, start=1):
@@ -454,13 +455,13 @@ def test_endless_throttling_gives_up_and_writes_nothing(in_process: list[float],
     fake.throttle_next(50, "ListAccountRoles")
     before = config_path(home).read_bytes()
     with pytest.raises(UserError, match="kept throttling"):
-        ssosync.run(None, False, False, None, False)
-    assert fake.calls["ListAccountRoles"] == 1 + ssosync._THROTTLE_ROUNDS
+        sync_command.sync(None, False, False, None, False)
+    assert fake.calls["ListAccountRoles"] == 1 + portal._THROTTLE_ROUNDS
     assert config_path(home).read_bytes() == before
 
 
 def test_throttling_narrows_the_pool_once_per_pause_and_successes_widen_it_again() -> None:
-    throttle = ssosync._Throttle(16)
+    throttle = portal._Throttle(16)
     throttle.acquire()
     throttle.acquire()
     throttle.release(throttled_for=60.0)
@@ -477,7 +478,7 @@ def test_throttling_narrows_the_pool_once_per_pause_and_successes_widen_it_again
 def test_a_stopped_pool_lets_no_waiting_worker_start() -> None:
     import threading
 
-    throttle = ssosync._Throttle(1)
+    throttle = portal._Throttle(1)
     throttle.acquire()
     outcome: list[str] = []
 
@@ -485,7 +486,7 @@ def test_a_stopped_pool_lets_no_waiting_worker_start() -> None:
         try:
             throttle.acquire()
             outcome.append("started")
-        except ssosync._Stopped:
+        except portal._Stopped:
             outcome.append("stopped")
 
     thread = threading.Thread(target=worker)
@@ -553,22 +554,22 @@ def test_a_broken_block_is_named_by_line_and_left_alone(env: dict[str, str], hom
     ],
 )
 def test_safe_name(text: str, name: str) -> None:
-    assert ssosync.safe_name(text) == name
+    assert names.safe_name(text) == name
 
 
 def test_a_reserved_name_gets_the_account_id() -> None:
-    grant = ssosync.Grant("123456789012", "default", "x")
-    assert ssosync.profile_names([grant], "{account_name}", "corp") == {grant: "default-123456789012"}
+    grant = portal.Grant("123456789012", "default", "x")
+    assert names.profile_names([grant], "{account_name}", "corp") == {grant: "default-123456789012"}
 
 
 def test_lines_split_where_the_config_reader_splits_them() -> None:
-    assert ssosync._split_lines("a\r\nb\rc\nd\x0ce\u2028f") == ["a\r\n", "b\r", "c\n", "d\x0ce\u2028f"]
-    assert ssosync._split_lines("") == []
+    assert managed.split_lines("a\r\nb\rc\nd\x0ce\u2028f") == ["a\r\n", "b\r", "c\n", "d\x0ce\u2028f"]
+    assert managed.split_lines("") == []
 
 
 def test_markers_name_the_session_as_written() -> None:
-    lines = ssosync._split_lines(
+    lines = managed.split_lines(
         '# >>> awsctx sso sync: sso-session a "b" >>>\r\n# <<< awsctx sso sync: sso-session a "b" <<< '
     )
-    (block,) = ssosync.find_blocks(lines, "config")
+    (block,) = managed.find_blocks(lines, "config")
     assert (block.session, block.begin, block.end) == ('a "b"', 0, 1)

@@ -1,4 +1,5 @@
-"""What the prompt shows about the active profile, worked out at switch time from the config alone.
+"""Facts about a profile worked out from the config alone: account id and alias, colour, whether it
+is production. The prompt shows them and the AWS Extend Switch Roles export writes them.
 
 A switch exports these facts as AWSCTX_* variables (never secrets); the shell integration renders
 the prompt segment from them with builtins only, so a prompt starts no process and no network call
@@ -17,7 +18,7 @@ DEFAULT_PROD_PATTERNS = "*prod*"
 _HEX = frozenset("0123456789abcdef")
 
 
-def facts(
+def of_profile(
     profile_name: str,
     settings: dict,
     *,
@@ -59,14 +60,14 @@ def export(script: Script, profile_name: str, settings: dict | None, **known: st
     """Export the facts of the profile a switch selects and unset the stale ones.
 
     `settings` is None when the profile did not change (a region-only switch): its facts still hold.
-    `known` is passed on to `facts`.
+    `known` is passed on to `of_profile`.
     """
     if not profile_name:
         found: dict[str, str] = {}
     elif settings is None:
         return
     else:
-        found = facts(profile_name, settings, **known)  # type: ignore[arg-type]
+        found = of_profile(profile_name, settings, **known)  # type: ignore[arg-type]
     for name, value in found.items():
         script.export(name, value)
     # The segment text is the shell's to export again at the next prompt.

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import stat
 import sys
 
-from awsctx import config, envvars, output, paths
+from awsctx import cli, config, envvars, output, paths
 from awsctx.errors import UserError
 
 # Set by the shell function for the commands it runs directly; absent when the program runs alone.
@@ -25,7 +26,14 @@ class Report:
         sys.stderr.write(f"✘ {output.printable(text)}\n")
 
 
-def run() -> int:
+def parser() -> argparse.ArgumentParser:
+    return cli.Parser(
+        prog="awsctx doctor",
+        description="Check the config files, every profile, the caches and the shell integration.",
+    )
+
+
+def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> int:
     report = Report()
     cfg = _check_config(report)
     if cfg is not None:

@@ -16,10 +16,11 @@ no override: the request honours HTTPS_PROXY and NO_PROXY.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
-from awsctx import __version__, config, credentials, envvars, output, regions
+from awsctx import __version__, cli, config, credentials, envvars, output, regions
 from awsctx.errors import UsageError, UserError
 
 FEDERATION_URL_VARIABLE = "AWSCTX_FEDERATION_URL"
@@ -45,7 +46,30 @@ _MAX_ANSWER_BYTES = 64 * 1024  # a sign-in token is about a kilobyte
 _LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 
 
-def run(
+def parser() -> argparse.ArgumentParser:
+    found = cli.Parser(prog="awsctx console", description="Open the AWS Management Console signed in as a profile.")
+    cli.add_profile(found)
+    cli.add_region_options(found, "default: the profile's region")
+    found.add_argument("--service", metavar="SERVICE", help="open this service's console, like ec2 or s3")
+    found.add_argument(
+        "--print", dest="print_only", action="store_true", help="print the sign-in URL (a password for 15 minutes)"
+    )
+    cli.add_mfa_option(found)
+    return found
+
+
+def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> int:
+    return open_console(
+        namespace.profile,
+        namespace.region,
+        namespace.service,
+        namespace.print_only,
+        namespace.mfa_code,
+        force=namespace.force,
+    )
+
+
+def open_console(
     profile: str | None,
     region: str | None,
     service: str | None,
@@ -65,7 +89,7 @@ def run(
     federation_url("aws")
     cfg = config.load()
     settings = cfg.profile(name)
-    interactive = sys.stdin.isatty() and sys.stderr.isatty()
+    interactive = output.can_ask()
     resolved = credentials.resolve(name, cfg, mfa_code=mfa_code, interactive=interactive)
     region = region or _profile_region(name, settings, resolved.identity.arn)
     partition = partition_of(region)
@@ -87,7 +111,8 @@ def run(
         output.note(f"this URL signs in as {name} for 15 minutes: treat it as a password")
         sys.stdout.write(url + "\n")
         return 0
-    _open_in_browser(url)
+    if not output.open_browser(url):
+        raise UserError("found no browser to open the console; set BROWSER, or print the URL with --print")
     output.success(f"opened the AWS console as {name} ({resolved.identity.account_id}) in {region}")
     return 0
 
@@ -117,6 +142,7 @@ def _profile_region(name: str, settings: dict, arn: str) -> str:
     profile's own; for another profile that variable belongs to someone else.
     """
     from_shell = os.environ.get(envvars.REGION) or os.environ.get(envvars.DEFAULT_REGION)
+    region: str | None
     if from_shell and os.environ.get(envvars.PROFILE) == name:
         region = from_shell
     else:
@@ -213,28 +239,26 @@ def _federated_name(arn: str) -> str:
 def _federation_credentials(
     name: str, settings: dict, resolved: credentials.Resolved, region: str, duration: int
 ) -> tuple[str, str, str]:
-    import botocore.exceptions
-    import botocore.session
+    from awsctx import awsclient
 
-    session = botocore.session.Session(profile=name)
-    try:
-        sts = session.create_client(
-            "sts",
-            region_name=config.region_of(settings) or region,
-            config=credentials._client_config(),
-            aws_access_key_id=resolved.access_key_id,
-            aws_secret_access_key=resolved.secret_access_key,
-        )
-        answer = sts.get_federation_token(
-            Name=_federated_name(resolved.identity.arn), Policy=ALLOW_ALL_POLICY, DurationSeconds=duration
-        )
-    except botocore.exceptions.ClientError as error:
-        message = credentials._explain(name, error)
-        if error.response.get("Error", {}).get("Code") == "AccessDenied":
-            message += "; long-term keys need sts:GetFederationToken to open the console, or use a role profile"
-        raise UserError(message) from None
-    except botocore.exceptions.BotoCoreError as error:
-        raise UserError(credentials._explain(name, error)) from None
+    keys = (resolved.access_key_id, resolved.secret_access_key, None)
+    with awsclient.Explained(f"profile {name!r}"):
+        sts = awsclient.client("sts", config.region_of(settings) or region, keys=keys, profile=name)
+        try:
+            answer = awsclient.call(
+                sts.get_federation_token,
+                f"profile {name!r}: cannot reach AWS STS",
+                Name=_federated_name(resolved.identity.arn),
+                Policy=ALLOW_ALL_POLICY,
+                DurationSeconds=duration,
+            )
+        except awsclient.Refused as refused:
+            if refused.code != "AccessDenied":
+                raise
+            raise UserError(
+                f"profile {name!r}: access denied in GetFederationToken: {refused.message or refused.code}; "
+                "long-term keys need sts:GetFederationToken to open the console, or use a role profile"
+            ) from None
     found = answer["Credentials"]
     return found["AccessKeyId"], found["SecretAccessKey"], found["SessionToken"]
 
@@ -291,27 +315,3 @@ def _scrub(text: str, secrets: tuple[str, ...]) -> str:
         if secret:
             text = text.replace(secret, "...")
     return text
-
-
-def _open_in_browser(url: str) -> None:
-    """Open `url` with the user's browser (BROWSER first); nothing the launcher prints reaches stdout."""
-    import webbrowser
-
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        try:
-            os.dup2(2, 1)  # onto stderr, so that a terminal browser still has the terminal
-        except OSError:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.close(devnull)
-        try:
-            opened = webbrowser.open(url, new=2)
-        except webbrowser.Error:
-            opened = False
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-    if not opened:
-        raise UserError("found no browser to open the console; set BROWSER, or print the URL with --print")

@@ -15,8 +15,12 @@ import json
 import os
 import sys
 
-from awsctx import config, credentials
+from awsctx import config, credentials, ini, output
 from awsctx.errors import UserError
+
+TYPE_CHECKING = False  # SDKs run this for every client: no `typing`, no argparse on a cache hit
+if TYPE_CHECKING:
+    import argparse
 
 # Profiles being served by the `awsctx process` calls above this one, newline-separated: a profile
 # whose credentials come back to `awsctx process` for itself fails at once instead of looping.
@@ -35,7 +39,22 @@ _NOT_STATIC = (
 )
 
 
-def run(profile: str) -> int:
+def parser() -> argparse.ArgumentParser:
+    from awsctx import cli
+
+    found = cli.Parser(
+        prog="awsctx process",
+        description="credential_process helper: print a profile's credentials as JSON from awsctx's cache.",
+    )
+    cli.add_profile(found, optional=False)
+    return found
+
+
+def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> int:
+    return serve(namespace.profile)
+
+
+def serve(profile: str) -> int:
     """Print the credential_process document for `profile` on stdout; errors as UserError."""
     cfg = config.load()
     profile = _follow(profile, cfg)
@@ -60,7 +79,7 @@ def _follow(profile: str, cfg: config.AwsConfig) -> str:
     seen = [profile]
     while True:
         line = cfg.profile(profile).get("credential_process")
-        words = config.split_words(line) if isinstance(line, str) else None
+        words = ini.split_words(line) if isinstance(line, str) else None
         if not words or len(words) != 3 or os.path.basename(words[0]) != "awsctx" or words[1] != "process":
             return profile
         profile = words[2]
@@ -114,7 +133,7 @@ def _cached(profile: str, settings: dict) -> dict | None:
 def _refresh(profile: str, cfg: config.AwsConfig, chain: list[str]) -> dict:
     """Credentials through awsctx's resolver: the caches, STS, an SSO login or an MFA code. A login
     or prompt is possible only when stderr is a terminal (many SDKs capture it)."""
-    interactive = _is_terminal(sys.stderr)
+    interactive = output.is_terminal(sys.stderr)
     os.environ[_CHAIN_VARIABLE] = "\n".join([*chain, profile])
     # Whatever the resolver or a program it starts writes to stdout goes to stderr meanwhile: the
     # SDK reading stdout must get the document alone.
@@ -130,10 +149,3 @@ def _refresh(profile: str, cfg: config.AwsConfig, chain: list[str]) -> dict:
         os.dup2(saved, 1)
         os.close(saved)
     return credentials.process_document(resolved)
-
-
-def _is_terminal(stream: object) -> bool:
-    try:
-        return bool(stream.isatty())  # type: ignore[attr-defined]
-    except (AttributeError, OSError, ValueError):
-        return False

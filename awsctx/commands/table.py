@@ -1,0 +1,29 @@
+"""The command words, in one table for the fast path, the argparse grammar, Tab and the shell templates.
+
+Each word's grammar and handler live in `awsctx/commands/<module>.py`, which defines `parser()` and
+`run(args, shell, interactive)`; a command line with no command word (list, switch, `-`, `-c`,
+`-u`, `-r`) is `commands/switch.py`'s. This module imports nothing: the fast path reads it.
+"""
+
+from __future__ import annotations
+
+# word: (module under awsctx.commands, whether the shell function applies what the program prints).
+# The shell function runs the others directly, so that their output pipes. A profile called like a
+# command word is reached with `awsctx use NAME`.
+COMMANDS = {
+    "init": ("init", False),
+    "whoami": ("whoami", False),
+    "login": ("login", False),
+    "exec": ("exec", False),
+    "export": ("export", False),
+    "console": ("console", False),
+    "sso": ("sso", False),
+    "process": ("process", False),
+    "doctor": ("doctor", False),
+    "use": ("use", True),
+}
+# What a command line with no command word is.
+DEFAULT_MODULE = "switch"
+DIRECT_COMMANDS = tuple(word for word, (_, applied) in COMMANDS.items() if not applied)
+# Flags the shell function passes straight to the program.
+DIRECT_FLAGS = ("-c", "--current", "-h", "--help", "--version")

@@ -1,0 +1,269 @@
+"""The INI reader behind `config`: the AWS files' syntax, accepted and refused as botocore does.
+
+botocore reads both files with `configparser.RawConfigParser` and names profiles with `shlex.split`;
+this module imports neither `configparser` nor `re` (nor `shlex`): list, switch and Tab read these
+files, with up to thousands of profiles, and those imports alone would cost more than the scan.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from awsctx import paths
+from awsctx.errors import UserError
+
+_CONFIGPARSER_DEFAULTS = "DEFAULT"
+_SHLEX_WHITESPACE = " \t\r\n"
+# configparser's section header ends at the last `]` of the line since Python 3.10 and at the first one before;
+# botocore runs on the same Python as awsctx, so follow that Python's rule.
+_HEADER_END = str.rfind if sys.version_info >= (3, 10) else str.find
+
+
+class ConfigError(UserError):
+    """A line of an AWS file the AWS CLI would refuse as well."""
+
+    def __init__(self, path: str, lineno: int | None, problem: str, fix: str) -> None:
+        where = paths.display(path) + (f" line {lineno}" if lineno else "")
+        super().__init__(f"{where}: {problem}; {fix}")
+        self.path = path
+        self.lineno = lineno
+
+
+def read_ini(path: str) -> dict[str, tuple[dict, int]] | None:
+    """Sections of an INI file as botocore reads them: {header: (settings, line of the header)}.
+
+    None when the file does not exist (not an error: the AWS CLI runs without either file).
+    A folder or an unreadable file is an error, although botocore silently reads nothing from either:
+    awsctx would otherwise list no profiles without saying why.
+    Mirrors `configparser.RawConfigParser` with its defaults (strict, `=` and `:` delimiters,
+    `#`/`;` whole-line comments, indented continuation lines, lower-cased keys, `[DEFAULT]` values
+    inherited by every section) followed by botocore's parsing of nested `key =` blocks.
+    """
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise ConfigError(
+            path, None, "is a folder, not a file", "point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a file"
+        ) from None
+    except OSError as error:
+        raise ConfigError(path, None, f"cannot be read ({error.strerror})", "check its permissions") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        # Lines as universal newlines count them: \r\n, \n and a lone \r each end one.
+        lineno = before.count(b"\n") + before.count(b"\r") - before.count(b"\r\n") + 1
+        raise ConfigError(path, lineno, "is not UTF-8 text", "save the file as UTF-8") from None
+    if text.startswith("\ufeff"):
+        raise ConfigError(
+            path, 1, "starts with a byte-order mark, which the AWS CLI rejects", "save the file as UTF-8 without BOM"
+        )
+    # Universal newlines, as configparser reads files in text mode.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+    sections: dict[str, tuple[dict, int]] = {}
+    defaults: dict[str, str] = {}
+    current: dict | None = None
+    current_header = ""
+    key: str | None = None
+    indent_level = 0
+    blank_lines = 0  # blank lines since the last value line: kept inside a multi-line value
+    # Values with continuation lines (settings, key, line numbers of those lines), finished below.
+    multiline: list[tuple[dict, str, list[int]]] = []
+    intern = sys.intern  # a local: looked up once, not on each of thousands of lines
+
+    for lineno, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped:
+            blank_lines += 1
+            continue
+        first = stripped[0]
+        if first == "#" or first == ";":
+            continue
+        # strip() returns the line itself when there is nothing to strip: the common, unindented case.
+        indent = 0 if stripped is line else len(line) - len(line.lstrip())
+        if indent > indent_level and key is not None and current is not None:
+            # A continuation line: part of the value above.
+            if not multiline or multiline[-1][0] is not current or multiline[-1][1] != key:
+                multiline.append((current, key, [lineno]))
+            else:
+                multiline[-1][2].append(lineno)
+            current[key] += "\n" * (blank_lines + 1) + stripped
+            blank_lines = 0
+            continue
+        blank_lines = 0
+        indent_level = indent
+        if first == "[":
+            closing = _HEADER_END(stripped, "]")
+            if closing >= 2:
+                header = stripped[1:closing]
+                key = None
+                if header == _CONFIGPARSER_DEFAULTS:
+                    current, current_header = defaults, header
+                    continue
+                if header in sections:
+                    raise ConfigError(
+                        path,
+                        lineno,
+                        f"section {_show(f'[{header}]')} appears a second time (first at line {sections[header][1]})",
+                        "merge the two sections into one",
+                    )
+                current, current_header = {}, header
+                sections[header] = (current, lineno)
+                continue
+        if current is None:
+            raise ConfigError(
+                path,
+                lineno,
+                f"{_show(stripped)} comes before any [section] header",
+                "put it under a [profile NAME] or [default] header",
+            )
+        equals = stripped.find("=")
+        colon = stripped.find(":", 0, equals) if equals >= 0 else stripped.find(":")
+        delimiter = colon if colon >= 0 else equals
+        if delimiter <= 0:
+            raise ConfigError(
+                path,
+                lineno,
+                f"{_show(stripped)} is not a [section] header, key = value, or comment",
+                "fix or remove that line",
+            )
+        key = intern(stripped[:delimiter].rstrip().lower())
+        if key in current:
+            raise ConfigError(
+                path,
+                lineno,
+                f"key {key!r} appears a second time in {_show(f'[{current_header}]')}",
+                "keep one of the two lines",
+            )
+        # Interned: thousands of profiles repeat the same few values, and the cache stores each once.
+        current[key] = intern(stripped[delimiter + 1 :].lstrip())
+
+    # Lines of [DEFAULT] blocks botocore cannot split: an error only in a section that inherits them,
+    # since botocore splits each section's values, not [DEFAULT] itself.
+    bad_defaults: dict[str, int] = {}
+    for settings, name, linenos in multiline:
+        value = settings[name].rstrip()
+        if not value.startswith("\n"):
+            settings[name] = value
+            continue
+        nested = _parse_nested(value)
+        if nested is not None:
+            settings[name] = nested
+        elif settings is defaults:
+            bad_defaults[name] = _bad_nested_line(lines, linenos)
+        else:
+            raise _nested_error(path, _bad_nested_line(lines, linenos), name, _header_of(sections, settings))
+    if defaults:
+        for header, (settings, _) in sections.items():
+            for name, value in defaults.items():
+                if name in settings:
+                    continue
+                if name in bad_defaults:
+                    raise _nested_error(path, bad_defaults[name], name, _CONFIGPARSER_DEFAULTS, inherited_by=header)
+                # A copy per section, as botocore's deepcopy gives: a change to one must not show in the others.
+                settings[name] = dict(value) if isinstance(value, dict) else value
+    return sections
+
+
+def _header_of(sections: dict[str, tuple[dict, int]], settings: dict) -> str:
+    return next(header for header, (found, _) in sections.items() if found is settings)
+
+
+def _bad_nested_line(lines: list[str], linenos: list[int]) -> int:
+    """The first of a block's lines that botocore cannot split at '=', for the message."""
+    for lineno in linenos:
+        # botocore splits the joined value with str.splitlines, which also breaks at \v, \f, \x1c...
+        for piece in lines[lineno - 1].splitlines():
+            if piece.strip() and "=" not in piece:
+                return lineno
+    return linenos[0]
+
+
+def _nested_error(path: str, lineno: int, name: str, header: str, inherited_by: str | None = None) -> ConfigError:
+    where = _show(f"[{header}]") + (f" (inherited by {_show(f'[{inherited_by}]')})" if inherited_by else "")
+    return ConfigError(
+        path,
+        lineno,
+        f"the indented block under {name!r} in {where} has a line without '='",
+        "write each indented line as key = value",
+    )
+
+
+def _parse_nested(value: str) -> dict[str, str] | None:
+    """An indented `key =` block, as botocore splits it; None when a line has no `=`."""
+    nested: dict[str, str] = {}
+    for line in value.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        name, equals, setting = line.partition("=")
+        if not equals:
+            return None
+        nested[name.strip()] = setting.strip()
+    return nested
+
+
+def _show(line: str) -> str:
+    """A bad line quoted in a message, shortened so the message stays one line."""
+    return repr(line if len(line) <= 60 else line[:57] + "...")
+
+
+def split_words(text: str) -> list[str] | None:
+    """`shlex.split(text)` (POSIX mode, no comments), or None where shlex raises ValueError.
+
+    botocore names profiles this way: `[profile "my name"]` is the profile `my name`.
+    """
+    if text.isprintable() and "'" not in text and '"' not in text and "\\" not in text:
+        # No quoting and no whitespace but spaces: the common case, without the character loop.
+        return [word for word in text.split(" ") if word]
+    words: list[str] = []
+    token = ""
+    state = " "  # " " between words, "a" in a word, a quote char inside quotes
+    in_token = False  # a token has begun, even if empty ('' is a word)
+    index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        index += 1
+        if state in "'\"":
+            if char == state:
+                state = "a"
+            elif char == "\\" and state == '"':
+                if index >= length:
+                    return None
+                escaped = text[index]
+                index += 1
+                # Inside double quotes a backslash escapes only `"` and `\`.
+                token += escaped if escaped in '"\\' else "\\" + escaped
+            else:
+                token += char
+            continue
+        if char in _SHLEX_WHITESPACE:
+            if in_token:
+                words.append(token)
+                token = ""
+                in_token = False
+            state = " "
+        elif char == "\\":
+            if index >= length:
+                return None
+            token += text[index]
+            index += 1
+            in_token = True
+            state = "a"
+        elif char in "'\"":
+            state = char
+            in_token = True
+        else:
+            token += char
+            in_token = True
+            state = "a"
+    if state in "'\"":
+        return None
+    if in_token:
+        words.append(token)
+    return words

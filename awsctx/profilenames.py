@@ -1,0 +1,22 @@
+"""What Tab offers where a profile name goes: command words (where allowed) and profile names.
+
+Shared by the fast completion path (`complete`) and argcomplete's completers (`cli`), so both
+offer the same names.
+"""
+
+from __future__ import annotations
+
+from awsctx import config
+from awsctx.commands.table import COMMANDS
+from awsctx.errors import UserError
+
+
+def matching(prefix: str, with_commands: bool) -> list[str]:
+    """Subcommand words (where they are allowed) and profile names that start with `prefix`."""
+    names = list(COMMANDS) if with_commands else []
+    try:
+        names.extend(config.load().profiles)
+    except UserError:
+        pass  # Tab on a broken config offers no profiles; the next command says what is wrong
+    # dict keeps the order and drops a profile named like a command.
+    return list(dict.fromkeys(name for name in names if name.startswith(prefix)))

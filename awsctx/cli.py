@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 
 from awsctx.commands.table import COMMANDS, DEFAULT_MODULE
 from awsctx.errors import UsageError
@@ -46,7 +47,19 @@ def parser_for(argv: list[str]) -> tuple[argparse.ArgumentParser, list[str]]:
 
 def run(argv: list[str], shell: str | None, interactive: bool) -> int:
     module, arguments = command_module(argv)
-    namespace = module.parser().parse_args(arguments)
+    parser = module.parser()
+    if shell is None:
+        namespace = parser.parse_args(arguments)
+    else:
+        # The shell function evaluates this program's stdout: help and version are for the person,
+        # so they go to the terminal, and stdout stays empty (nothing to apply).
+        saved, sys.stdout = sys.stdout, sys.stderr
+        try:
+            namespace = parser.parse_args(arguments)
+        except SystemExit as shown:  # --help, --version: argparse printed them and exits
+            return shown.code if isinstance(shown.code, int) else 0
+        finally:
+            sys.stdout = saved
     return module.run(namespace, shell, interactive)
 
 

@@ -24,11 +24,17 @@ def quote(shell: str, value: str) -> str:
     return "'" + value.replace("'", "'\\''") + "'"
 
 
+# Plain POSIX sh: what `awsctx export` prints for any shell's `eval` (dash included). Only the
+# integration's own function may rely on `\builtin`, which POSIX sh does not have.
+POSIX = "sh"
+
+
 class Script:
-    """Statements for one shell, emitted in order and evaluated at once by the shell function."""
+    """Statements for one shell, emitted in order and evaluated at once by the shell function
+    (or, in the POSIX dialect, by whatever shell the user evaluates them in)."""
 
     def __init__(self, shell: str) -> None:
-        if shell not in SUPPORTED:
+        if shell not in SUPPORTED and shell != POSIX:
             raise ValueError(shell)
         self.shell = shell
         self.lines: list[str] = []
@@ -36,6 +42,8 @@ class Script:
     def export(self, name: str, value: str) -> None:
         if self.shell == "fish":
             self.lines.append(f"builtin set -gx -- {name} {quote('fish', value)}")
+        elif self.shell == POSIX:
+            self.lines.append(f"export {name}={quote(POSIX, value)}")
         else:
             # `\builtin` so that a user's alias or function named export cannot intercept it.
             self.lines.append(f"\\builtin export {name}={quote(self.shell, value)}")

@@ -318,10 +318,15 @@ def test_export_prints_credentials_in_each_format(cred_env: dict[str, str]) -> N
     assert set(document) == {"Version", "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"}
 
 
-def test_exported_credentials_work_in_a_real_shell(cred_env: dict[str, str]) -> None:
-    script = 'eval "$(awsctx export role --format env)"\n' + f"'{sys.executable}' -c '{BOTO3_IDENTITY}' ''"
+@pytest.mark.parametrize(
+    ("shell", "words"),
+    [(["bash", "--norc"], "--format env"), (["dash"], "--format env"), (["dash"], ""), (["bash", "--norc"], "")],
+)
+def test_exported_credentials_work_in_a_real_shell(cred_env: dict[str, str], shell: list[str], words: str) -> None:
+    """Plain POSIX `export` lines: dash (Debian's sh) evaluates them as bash does."""
+    script = f'eval "$(awsctx export role {words})"\n' + f"'{sys.executable}' -c '{BOTO3_IDENTITY}' ''"
     result = subprocess.run(
-        ["bash", "--norc", "-c", script.replace("profile_name=sys.argv[1]", "")],
+        [*shell, "-c", script.replace("profile_name=sys.argv[1]", "")],
         env=cred_env,
         capture_output=True,
         text=True,

@@ -40,7 +40,7 @@ def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> 
 
         sys.stdout.write(json.dumps(credentials.process_document(resolved), indent=2) + "\n")
         return 0
-    script = shells.Script("fish" if fmt == "fish" else "bash")
+    script = shells.Script("fish" if fmt == "fish" else shells.POSIX)
     for variable, value in credentials.credential_variables(settings, resolved).items():
         script.export(variable, value)
     sys.stdout.write(script.render())

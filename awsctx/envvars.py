@@ -36,6 +36,8 @@ PROMPT = (FACTS_PROFILE, ACCOUNT_ID, ACCOUNT_ALIAS, EXPIRATION, SSO_REFRESHABLE,
 
 # Facts of the credentials a switch checked (not secrets), beside the prompt's.
 ARN = "AWSCTX_ARN"
+# Set by `awsctx exec NAME` in the command's environment: the profile it runs as (as aws-vault's AWS_VAULT).
+EXEC = "AWSCTX_EXEC"
 
 # Export mode (`--export`, or AWSCTX_CREDENTIALS=export): the credentials themselves, for tools that
 # cannot read profiles. EXPORTED_KEYS marks that awsctx put them there, so that `-u` removes them

@@ -6,12 +6,13 @@ import json
 import stat
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pexpect
 import pytest
-from harness import AWSCTX, base_env, make_home, write_aws
+from harness import AWSCTX, SHELLS, base_env, dump, make_home, run, write_aws
 from stsproxy import StsProxy
 
 STATIC_KEY = "AKIAEXAMPLESTATIC001"
@@ -465,3 +466,20 @@ def test_whoami_shows_the_iam_account_alias(cred_env: dict[str, str]) -> None:
     plain = awsctx(cred_env, "whoami", "static")
     assert "(corp-main)" in plain.stdout
     assert "expires  never (long-term keys)" in plain.stdout
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_exec_gives_the_child_the_profile_it_runs_as(cred_env: dict[str, str], shell: str) -> None:
+    """The shell is switched to `static` (us-east-1); the child of `exec role` must see role's facts,
+    region and marker, and nothing of static's: a prompt or whoami in it tells the truth."""
+    env = dict(cred_env, AWSCTX_CREDENTIALS="check", AWSCTX_SEGMENT="aws:static us-east-1")
+    result = run(shell, f"awsctx static\nawsctx exec role -- {dump('child')}\n{dump('shell')}", env)
+    assert result.returncode == 0, result.stderr
+    child, shell_env = result.envs["child"], result.envs["shell"]
+    assert shell_env["AWSCTX_PROFILE"] == "static" and shell_env["AWS_REGION"] == "us-east-1"
+    assert child["AWSCTX_EXEC"] == child["AWSCTX_PROFILE"] == "role"
+    assert child["AWS_REGION"] == child["AWS_DEFAULT_REGION"] == "eu-west-1"
+    assert ":assumed-role/" in child["AWSCTX_ARN"] and child["AWSCTX_ARN"] != shell_env.get("AWSCTX_ARN")
+    assert child["AWSCTX_ACCOUNT_ID"] == "111111111111"
+    assert "AWS_PROFILE" not in child and "AWSCTX_SEGMENT" not in child
+    assert int(child["AWSCTX_EXPIRATION"]) > int(time.time())

@@ -24,13 +24,8 @@ def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> 
     command = namespace.command[1:] if namespace.command[:1] == ["--"] else namespace.command
     if not command:
         raise UserError("name the command to run: awsctx exec NAME -- COMMAND [ARGS...]")
-    _, settings, resolved = credentials.resolve_named(namespace.profile, "exec", namespace.mfa_code)
-    environment = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in envvars.SHADOWING and key not in envvars.KEY_EXPIRATIONS and key != envvars.PROFILE
-    }
-    environment.update(credentials.credential_variables(settings, resolved))
+    profile, settings, resolved = credentials.resolve_named(namespace.profile, "exec", namespace.mfa_code)
+    environment = child_environment(dict(os.environ), profile, settings, resolved)
     sys.stdout.flush()
     sys.stderr.flush()
     try:
@@ -42,3 +37,39 @@ def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> 
     except PermissionError:
         raise UserError(f"cannot run {command[0]}: permission denied") from None
     return 0  # not reached
+
+
+def child_environment(
+    parent: dict[str, str], profile: str, settings: dict, resolved: credentials.Resolved
+) -> dict[str, str]:
+    """The command's environment: the shell's, less everything that describes or selects the shell's
+    own profile, plus PROFILE's keys, region and facts, so that a prompt or `whoami` in the child
+    tells the truth. The region stays the shell's only when no profile chose it."""
+    from awsctx import facts
+
+    dropped = {
+        *envvars.SHADOWING,
+        *envvars.KEY_EXPIRATIONS,
+        *envvars.PROMPT,
+        envvars.PROFILE,
+        envvars.ARN,
+        envvars.EXPORTED_KEYS,
+        envvars.EXEC,
+    }
+    if parent.get(envvars.PROFILE):
+        dropped.update((envvars.REGION, envvars.DEFAULT_REGION))
+    environment = {key: value for key, value in parent.items() if key not in dropped}
+    environment.update(credentials.credential_variables(settings, resolved))
+    identity = resolved.identity
+    environment.update(
+        facts.of_profile(
+            profile,
+            settings,
+            account_id=identity.account_id,
+            expiration=identity.expiration,
+            sso_refreshable=identity.sso_refreshable,
+        )
+    )
+    environment[envvars.ARN] = identity.arn
+    environment[envvars.EXEC] = profile
+    return environment

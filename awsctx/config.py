@@ -82,8 +82,18 @@ class UnknownProfileError(UserError):
     def __init__(self, name: str, known: list[str], config_path: str) -> None:
         import difflib  # only on this error path
 
+        from awsctx.commands.table import COMMANDS
+
         close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-        hint = ("did you mean " + ", ".join(close) + "?") if close else "run `awsctx` to list profiles"
+        commands = difflib.get_close_matches(name, list(COMMANDS), n=1, cutoff=0.7)
+        if commands:
+            # `awsctx whomai`: most likely the command, mistyped.
+            also = f" (or the profile {', '.join(close)})" if close else ""
+            hint = f"did you mean the command `awsctx {commands[0]}`{also}?"
+        elif close:
+            hint = "did you mean " + ", ".join(close) + "?"
+        else:
+            hint = "run `awsctx` to list profiles"
         super().__init__(f"no profile named {name!r} in {paths.display(config_path)} or the credentials file; {hint}")
         self.name = name
         self.close = close
@@ -188,6 +198,11 @@ def _parse(config_path: str, credentials_path: str) -> AwsConfig:
                 config.profiles[name] = settings
                 config.origins[name] = (1, lineno)
     return config
+
+
+def uses_sso(settings: dict) -> bool:
+    """Whether a profile logs in to IAM Identity Center itself (a session, or a legacy start URL)."""
+    return "sso_session" in settings or "sso_start_url" in settings
 
 
 def region_of(settings: dict) -> str | None:

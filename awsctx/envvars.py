@@ -45,6 +45,8 @@ EXEC = "AWSCTX_EXEC"
 KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 KEY_EXPIRATIONS = ("AWS_SESSION_EXPIRATION", "AWS_CREDENTIAL_EXPIRATION")
 EXPORTED_KEYS = "AWSCTX_EXPORTED_KEYS"
+# What `awsctx -u` finds to undo: when none of these is set, it changes nothing.
+SET_BY_AWSCTX = (PROFILE, REGION, DEFAULT_REGION, *PROMPT, ARN, EXPORTED_KEYS)
 
 # User settings.
 CREDENTIALS = "AWSCTX_CREDENTIALS"  # check (the default), off, or export: what a switch does about credentials

@@ -11,11 +11,16 @@ from awsctx.commands.table import COMMANDS
 from awsctx.errors import UserError
 
 
-def matching(prefix: str, with_commands: bool) -> list[str]:
-    """Subcommand words (where they are allowed) and profile names that start with `prefix`."""
+def matching(prefix: str, with_commands: bool, sso_only: bool = False) -> list[str]:
+    """Subcommand words (where they are allowed) and profile names that start with `prefix`;
+    `sso_only`: just the profiles that log in to IAM Identity Center themselves."""
     names = list(COMMANDS) if with_commands else []
     try:
-        names.extend(config.load().profiles)
+        profiles = config.load().profiles
+        if sso_only:
+            names.extend(name for name, settings in profiles.items() if config.uses_sso(settings))
+        else:
+            names.extend(profiles)
     except UserError:
         pass  # Tab on a broken config offers no profiles; the next command says what is wrong
     # dict keeps the order and drops a profile named like a command.

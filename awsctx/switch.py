@@ -71,8 +71,13 @@ class State:
             return None
         return cls(profile, region)
 
+    def encodable(self) -> bool:
+        """Whether `encode` can keep this state: a hand-set AWS_PROFILE may hold a newline, which
+        would be read back as the region."""
+        return "\n" not in self.profile and "\n" not in self.region
+
     def encode(self) -> str:
-        # Profile names come from INI section headers and regions are validated: neither holds a newline.
+        # Profile names from INI section headers and validated regions hold no newline.
         return f"{self.profile}\n{self.region}"
 
 
@@ -94,8 +99,11 @@ def run(request: Request, shell: str | None, interactive: bool) -> int:
     settings: dict | None = None  # the new profile's, for the prompt facts; None: the profile stays
     if request.action == SWITCH:
         assert request.profile is not None
-        settings = config.load().profile(request.profile)
-        region = regions.validate(request.region, request.force) if request.region else config.region_of(settings)
+        cfg = config.load()
+        settings = cfg.profile(request.profile)
+        region = (
+            regions.validate(request.region, request.force) if request.region else _config_region(cfg, request.profile)
+        )
         after = State(request.profile, region or "")
     elif request.action == REGION_ONLY:
         assert request.region is not None
@@ -108,15 +116,35 @@ def run(request: Request, shell: str | None, interactive: bool) -> int:
             settings = config.load().profile(previous.profile)  # still there?
         after = previous
     else:  # UNSET
+        if not any(os.environ.get(name) for name in envvars.SET_BY_AWSCTX):
+            # Nothing to undo: the shell, and the history `awsctx -` goes back to, stay as they are.
+            output.note("nothing to unset: no profile or region is set in this shell")
+            return 0
         after = State("", "")
     identity, keys = None, None
     if settings is not None and after.profile:
         # Before anything is printed: a profile without working credentials changes nothing.
         identity, keys = _credentials(request, after.profile, settings, interactive)
-    _apply(script, before, after, settings, identity, keys)
+    region_only = request.action == REGION_ONLY
+    _apply(script, before, after, settings, identity, keys, region_only=region_only)
     sys.stdout.write(script.render())
-    _announce(before, after, identity)
+    _announce(before, after, identity, region_only)
     return 0
+
+
+def _config_region(cfg: config.AwsConfig, profile: str) -> str | None:
+    """The profile's region, checked as a `-r` value is: it goes into the environment."""
+    region = config.region_of(cfg.profile(profile))
+    if region is None:
+        return None
+    try:
+        return regions.validate(region, force=True)
+    except UserError:
+        where = cfg.origin(profile)
+        raise UserError(
+            f"profile {profile!r}{f' ({where})' if where else ''} has region = {output.printable(region[:40])!r}, "
+            "which is not a region name; fix it in the config"
+        ) from None
 
 
 CREDENTIAL_MODES = ("check", "off", "export")
@@ -154,7 +182,10 @@ def _apply(
     settings: dict | None = None,
     identity: credentials.Identity | None = None,
     keys: credentials.Resolved | None = None,
+    region_only: bool = False,
 ) -> None:
+    """The statements that take the shell from `before` to `after`. A region-only change touches
+    no credential variable: keys exported for the profile stay with it."""
     if after.profile:
         script.export(envvars.PROFILE, after.profile)
     else:
@@ -165,6 +196,9 @@ def _apply(
     else:
         script.unset(envvars.REGION, envvars.DEFAULT_REGION)
     exported_before = bool(os.environ.get(envvars.EXPORTED_KEYS))
+    if region_only:
+        script.set_local("__awsctx_previous", before.encode())
+        return
     if after.profile or exported_before:
         script.unset(*envvars.SHADOWING)
     if exported_before and keys is None:
@@ -189,14 +223,21 @@ def _apply(
         facts.export(script, after.profile, settings)
         if settings is not None or not after.profile:
             script.unset(envvars.ARN)
-    script.set_local("__awsctx_previous", before.encode())
+    if before.encodable():
+        script.set_local("__awsctx_previous", before.encode())
 
 
-def _announce(before: State, after: State, identity: credentials.Identity | None = None) -> None:
+def _announce(
+    before: State, after: State, identity: credentials.Identity | None = None, region_only: bool = False
+) -> None:
     if not after.profile and not after.region:
         output.success("Unset AWS_PROFILE and AWS_REGION")
         return
     region = after.region or "no region"
+    if region_only:
+        owner = f"profile {after.profile!r}" if after.profile else "no profile"
+        output.success(f"Region set to {region} ({owner})")
+        return
     if after.profile:
         account = f", account {identity.account_id}" if identity is not None else ""
         output.success(f"Switched to profile {after.profile!r} ({region}{account})")

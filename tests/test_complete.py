@@ -101,3 +101,27 @@ def test_argcomplete_completes_regions_and_shells(tmp_path: Path) -> None:
     assert regions.split("\n") == ["ca-central-1\t", "ca-west-1\t"]
     _, shells = both_paths(tmp_path, "fish", "awsctx init ")
     assert {line.split("\t")[0] for line in shells.split("\n")} == {"bash", "zsh", "fish"}
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_login_offers_only_profiles_that_log_in_to_identity_center(tmp_path: Path, shell: str) -> None:
+    (tmp_path / ".aws").mkdir()
+    (tmp_path / ".aws" / "config").write_text(
+        "[profile sso-legacy]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n"
+        "[profile sso-session]\nsso_session = corp\n[sso-session corp]\nsso_start_url = https://y/start\n"
+        "[profile static]\nregion = us-east-1\n"
+        "[profile role]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = static\n"
+    )
+    _, offered = both_paths(tmp_path, shell, "awsctx login ")
+    separator = "\n" if shell == "fish" else "\013"
+    names = {word.split("\t")[0].rstrip(":").rstrip() for word in offered.split(separator) if word}
+    assert {"sso-legacy", "sso-session"} <= names
+    assert not {"static", "role"} & names
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_a_mistyped_command_suggests_the_command(tmp_path: Path, shell: str) -> None:
+    from harness import base_env, make_home, run
+
+    result = run(shell, "awsctx whomai", base_env(make_home(tmp_path)))
+    assert "did you mean the command `awsctx whoami`" in result.stderr

@@ -483,3 +483,14 @@ def test_exec_gives_the_child_the_profile_it_runs_as(cred_env: dict[str, str], s
     assert child["AWSCTX_ACCOUNT_ID"] == "111111111111"
     assert "AWS_PROFILE" not in child and "AWSCTX_SEGMENT" not in child
     assert int(child["AWSCTX_EXPIRATION"]) > int(time.time())
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_export_mode_keeps_its_keys_across_a_region_change(cred_env: dict[str, str], shell: str) -> None:
+    env = dict(cred_env, AWSCTX_CREDENTIALS="export")
+    result = run(shell, f"awsctx role\n{dump('role')}\nawsctx -r ap-south-1\n{dump('region')}", env)
+    assert result.returncode == 0, result.stderr
+    before, after = result.aws("role"), result.aws("region")
+    assert after["AWS_REGION"] == "ap-south-1" and after["AWS_PROFILE"] == "role"
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWSCTX_EXPORTED_KEYS"):
+        assert after[name] == before[name], name

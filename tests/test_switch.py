@@ -276,3 +276,38 @@ def test_every_shell_is_installed() -> None:
     import shutil
 
     assert all(shutil.which(name) for name in SHELLS)
+
+
+def test_unset_with_nothing_set_changes_nothing_and_keeps_the_history(shell: str, env: dict[str, str]) -> None:
+    script = f"awsctx client1\nawsctx -u\n{dump('unset')}\nawsctx -u\n{dump('again')}\nawsctx -\n{dump('back')}"
+    result = run(shell, script, env)
+    assert result.returncode == 0, result.stderr
+    assert result.aws("again") == result.aws("unset")
+    assert "nothing to unset" in result.stderr
+    assert result.aws_only("back")["AWS_PROFILE"] == "client1"
+
+
+def test_a_region_change_says_so_once_in_one_form(shell: str, env: dict[str, str]) -> None:
+    result = run(shell, "awsctx client1\nawsctx -r eu-west-1\nawsctx -u\nawsctx -r ap-south-1", env)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "Region set to" in line]
+    assert lines == ["✔ Region set to eu-west-1 (profile 'client1')", "✔ Region set to ap-south-1 (no profile)"]
+
+
+@pytest.mark.parametrize("region", ["us-east-1$(touch pwned)", "eu-west-1\x1b[31m", "x" * 200])
+def test_a_region_from_the_config_is_checked_like_one_given_with_r(
+    shell: str, env: dict[str, str], home: Path, region: str
+) -> None:
+    write_aws(home, config=f"[profile odd]\nregion = {region}\n")
+    result = run(shell, f"awsctx odd\necho @@STATUS {last_status(shell)}\n{dump('after')}", env)
+    assert "@@STATUS 0" not in result.output
+    assert "profile 'odd'" in result.stderr and "not a region name" in result.stderr
+    assert "AWS_PROFILE" not in result.aws("after")
+    assert not (home / "pwned").exists()
+
+
+def test_a_hand_set_profile_with_a_newline_is_not_kept_as_a_region(shell: str, env: dict[str, str]) -> None:
+    env = dict(env, AWS_PROFILE="hand\nus-west-2")
+    result = run(shell, f"awsctx client1\nawsctx -\necho @@STATUS {last_status(shell)}\n{dump('after')}", env)
+    assert "no previous profile" in result.stderr
+    assert result.aws_only("after")["AWS_PROFILE"] == "client1"

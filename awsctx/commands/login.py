@@ -21,11 +21,17 @@ def parser() -> argparse.ArgumentParser:
     target = found.add_mutually_exclusive_group()
     target.add_argument(
         "profile", nargs="?", metavar="PROFILE", help="default: the active profile"
-    ).completer = cli.complete_profiles  # type: ignore[attr-defined]
+    ).completer = _complete_sso_profiles  # type: ignore[attr-defined]
     target.add_argument("--sso-session", metavar="NAME", help="log in to this [sso-session] directly")
     found.add_argument("--no-browser", action="store_true", help="only print the URL and code")
     found.add_argument("--force", action="store_true", help="log in again even with a valid token")
     return found
+
+
+def _complete_sso_profiles(prefix: str, **_: object) -> list[str]:
+    from awsctx import profilenames
+
+    return profilenames.matching(prefix, with_commands=False, sso_only=True)
 
 
 def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> int:

@@ -15,6 +15,9 @@ from awsctx import envvars, output
 from awsctx.shells import Script
 
 DEFAULT_PROD_PATTERNS = "*prod*"
+# IAM account aliases are at most 63 characters: anything longer in a config is cut, so that no
+# value in the environment grows until every command fails with "Argument list too long".
+MAX_ALIAS = 63
 _HEX = frozenset("0123456789abcdef")
 
 
@@ -40,7 +43,7 @@ def of_profile(
         found[envvars.ACCOUNT_ID] = account
     shown_alias = alias or config_alias
     if shown_alias:
-        found[envvars.ACCOUNT_ALIAS] = output.printable(shown_alias)
+        found[envvars.ACCOUNT_ALIAS] = _bounded(output.printable(shown_alias))
     if expiration is not None:
         found[envvars.EXPIRATION] = str(int(expiration))
         if sso_refreshable:
@@ -141,3 +144,7 @@ def _is_account_id(value: str) -> bool:
 
 def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
+
+
+def _bounded(text: str) -> str:
+    return text if len(text) <= MAX_ALIAS else text[: MAX_ALIAS - 1] + "…"

@@ -311,3 +311,11 @@ def test_a_hand_set_profile_with_a_newline_is_not_kept_as_a_region(shell: str, e
     result = run(shell, f"awsctx client1\nawsctx -\necho @@STATUS {last_status(shell)}\n{dump('after')}", env)
     assert "no previous profile" in result.stderr
     assert result.aws_only("after")["AWS_PROFILE"] == "client1"
+
+
+def test_a_huge_alias_is_bounded_before_it_reaches_the_environment(shell: str, env: dict[str, str], home: Path) -> None:
+    write_aws(home, config=f"[profile big]\nregion = us-east-1\naws_account_alias = {'a' * 300_000}\n")
+    result = run(shell, f"awsctx big\n{dump('big')}\nawsctx -u\n{dump('unset')}", env)
+    assert result.returncode == 0, result.stderr
+    assert result.aws("big")["AWSCTX_ACCOUNT_ALIAS"] == "a" * 62 + "…"
+    assert "AWSCTX_ACCOUNT_ALIAS" not in result.aws("unset") and "AWS_PROFILE" not in result.aws("unset")

@@ -106,5 +106,5 @@ def test_wheel_ships_the_templates(tmp_path: Path) -> None:
     )
     (wheel,) = tmp_path.glob("awsctx_shell-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for shell in ("bash", "zsh", "fish"):
-        assert f"awsctx/shell/awsctx.{shell}" in names
+    for template in ("awsctx.bash", "awsctx.zsh", "awsctx.fish", "prompt.sh"):
+        assert f"awsctx/shell/{template}" in names

@@ -120,7 +120,6 @@ def _tokens(shell: str, place: bool) -> dict[str, str]:
         "DIRECT": _case_patterns(shell, commands.DIRECT_COMMANDS + commands.DIRECT_FLAGS),
         "PLACE_PROMPT": "1" if place else "''",
         "PROMPT_WATCHED": "".join(dialect.ref(name) for name in promptdef.WATCHED),
-        "PLACEHOLDER_NAMES": " ".join(p.name for p in placeholders),
         "PLACEHOLDER_MARKS": dialect.marks(),
         "PLACEHOLDER_INDEXES": " ".join(str(dialect.first_index + i) for i in range(len(placeholders))),
         "PLACEHOLDER_VALUES": " ".join(dialect.value(p) for p in placeholders),

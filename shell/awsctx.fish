@@ -147,7 +147,7 @@ function __awsctx_prompt_render
         # Placeholders become control characters first (none is left in a value), so that a value
         # holding `{region}` stays itself. An empty one takes a space next to it along.
         builtin set __awsctx_text (builtin string replace -ra '[\x00-\x1f\x7f-\x9f]' '?' -- "$@AWSCTX_VAR_PROMPT_FORMAT@")
-        builtin set -l __awsctx_names @AWSCTX_PLACEHOLDER_NAMES@
+        @AWSCTX_MARK_PLACEHOLDERS@
         builtin set -l __awsctx_marks @AWSCTX_PLACEHOLDER_MARKS@
         # Each placeholder shows the variable named after it, the control characters replaced.
         builtin set __awsctx_profile $__awsctx_values[1]
@@ -157,7 +157,6 @@ function __awsctx_prompt_render
         builtin set -l __awsctx_all @AWSCTX_PLACEHOLDER_VALUES@
         for __awsctx_i in @AWSCTX_PLACEHOLDER_INDEXES@
             builtin set -l __awsctx_mark $__awsctx_marks[$__awsctx_i]
-            builtin set __awsctx_text (builtin string replace -a "{$__awsctx_names[$__awsctx_i]}" $__awsctx_mark -- $__awsctx_text)
             if builtin test -n "$__awsctx_all[$__awsctx_i]"
                 builtin set __awsctx_text (builtin string replace -a $__awsctx_mark $__awsctx_all[$__awsctx_i] -- $__awsctx_text)
             else

@@ -512,6 +512,22 @@ def test_segment_text_is_exported_for_prompt_programs(term: Interactive, shell: 
     assert json.loads(line[6:])["env"]["AWSCTX_SEGMENT"] == "aws:client2 123456 ca-central-1"
 
 
+def test_a_value_holding_a_placeholder_stays_itself(shell: str, env: dict[str, str]) -> None:
+    """Every placeholder is marked before any value goes in, so no value is read as a placeholder."""
+    values = {
+        "AWS_PROFILE": "p{region}",
+        "AWS_REGION": "r{profile}",
+        "AWSCTX_ACCOUNT_ID": "{alias}",
+        "AWSCTX_ACCOUNT_ALIAS": "a{account_id}",
+        "AWSCTX_PROMPT_FORMAT": "{profile}|{region}|{account}|{account_id}|{alias}|{expiry}.",
+    }
+    hook = "awsctx_prompt >/dev/null" if shell == "fish" else "awsctx_prompt"
+    script = "\n".join([*(export(shell, name, value) for name, value in values.items()), hook, dump("after")])
+    result = run(shell, script, env, strict=True)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.envs["after"]["AWSCTX_SEGMENT"] == "p{region}|r{profile}|a{account_id}|{alias}|a{account_id}|."
+
+
 def test_lives_with_a_virtualenv_prompt_prefix(shell: str, env: dict[str, str], home: Path) -> None:
     activate = VENV_BIN / ("activate.fish" if shell == "fish" else "activate")
     assert activate.exists(), f"the test venv has no {activate.name}"

@@ -16,13 +16,14 @@ from harness import AWSCTX, VENV_BIN, Interactive, dump, run, strip_ansi, write_
 from hypothesis import given
 from hypothesis import strategies as st
 
-from awsctx import envvars, prompt
+from awsctx import envvars, prompt, promptdef
 from awsctx.config import read_ini
 
 # The prompt each test shell shows of its own, so that a test knows where the rendered prompt ends.
 USER_PROMPT = {"bash": "PS1='END$ '", "zsh": "PS1='END%# '", "fish": "function fish_prompt; printf 'END> '; end"}
 END = "END"
 SEGMENT_VARIABLES = set(envvars.PROMPT)
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "prompt.md"
 
 
 def export(shell: str, name: str, value: str) -> str:
@@ -123,6 +124,37 @@ def test_production_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
 @given(st.text("ab*?", max_size=7), st.text("ab*?", max_size=7))
 def test_glob_match_is_fnmatchcase(pattern: str, text: str) -> None:
     assert prompt.glob_match(pattern, text) == fnmatch.fnmatchcase(text, pattern)
+
+
+def docs_table(header: str) -> list[list[str]]:
+    """The rows of the table of docs/prompt.md whose header row is HEADER, as lists of cells."""
+    lines = DOCS.read_text(encoding="utf-8").splitlines()
+    start = lines.index(header) + 2  # past the header and its |---| line
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def test_the_docs_list_the_placeholders_the_shells_are_given() -> None:
+    names = [row[0] for row in docs_table("| placeholder | shows |")]
+    assert names == [f"`{{{placeholder.name}}}`" for placeholder in promptdef.PLACEHOLDERS]
+
+
+def test_the_docs_list_the_variables_a_switch_exports_and_the_prompt_watches() -> None:
+    exported = [name for row in docs_table("| variable | value |") for name in re.findall(r"`(\w+)`", row[0])]
+    assert exported == [envvars.PROFILE, envvars.REGION, envvars.DEFAULT_REGION, *envvars.PROMPT]
+    settings = [re.findall(r"`(\w+)`", row[0])[0] for row in docs_table("| variable | default | what |")]
+    # Whatever makes a prompt render anew is documented, as exported or as a setting.
+    assert set(promptdef.WATCHED) <= set(exported) | set(settings)
+
+
+def test_placeholder_marks_are_distinct_control_characters_apart_from_the_key_separator() -> None:
+    marks = [placeholder.mark for placeholder in promptdef.PLACEHOLDERS]
+    assert len(set(marks)) == len(marks)
+    assert all("\x01" <= mark < "\x1f" and mark not in "\t\n\r\x1b" for mark in marks)
 
 
 # ---------------------------------------------------------------------------------------------------

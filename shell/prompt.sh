@@ -156,8 +156,7 @@ __awsctx_prompt_update() {
 __awsctx_prompt_render() {
     \builtin local __awsctx_profile="$@AWSCTX_VAR_PROFILE@" __awsctx_id='' __awsctx_alias='' __awsctx_expiry='' \
         __awsctx_sgr='' __awsctx_color='' __awsctx_region="${@AWSCTX_VAR_REGION@:-${@AWSCTX_VAR_DEFAULT_REGION@-}}" \
-        __awsctx_left __awsctx_minutes __awsctx_now __awsctx_text __awsctx_r __awsctx_g __awsctx_b __awsctx_i __awsctx_mark \
-        __awsctx_account
+        __awsctx_left __awsctx_minutes __awsctx_now __awsctx_text __awsctx_r __awsctx_g __awsctx_b __awsctx_i __awsctx_mark
 #@zsh
     \builtin local -a __awsctx_values
 #@end
@@ -246,7 +245,7 @@ __awsctx_prompt_render() {
         \builtin local -a __awsctx_values
 #@end
         # Each placeholder shows the variable named after it.
-        __awsctx_account=${__awsctx_alias:-$__awsctx_id}
+        \builtin local __awsctx_account=${__awsctx_alias:-$__awsctx_id}
         __awsctx_values=(@AWSCTX_PLACEHOLDER_VALUES@)
         for __awsctx_i in @AWSCTX_PLACEHOLDER_INDEXES@; do
 #@bash

@@ -20,6 +20,7 @@ SHADOWING = (
 SHELL_MODE = "AWSCTX_SHELL"  # the integration is calling: print code for this shell
 PREVIOUS = "AWSCTX_PREVIOUS"  # this shell's previous profile and region, for `awsctx -`
 INTERACTIVE = "AWSCTX_INTERACTIVE"  # the function's stdout is a terminal (the program's is captured)
+INTEGRATION = "AWSCTX_INTEGRATION"  # set by the function for the commands it runs directly (doctor reads it)
 
 # What the prompt shows, exported by a switch for the prompt segment and for other prompts and
 # tools (never a secret): a switch exports those it knows and unsets the rest; `awsctx -u` unsets
@@ -55,3 +56,7 @@ NO_PROMPT = "AWSCTX_NO_PROMPT"  # read by `awsctx init`: leave the prompt alone 
 PROD_PATTERNS = "AWSCTX_PROD_PATTERNS"  # globs of production profile names, comma or space separated
 DEBUG = "AWSCTX_DEBUG"  # 1: an error also prints the chain of causes behind it, with tracebacks
 PROMPT_FORMAT = "AWSCTX_PROMPT_FORMAT"  # read by the shell at every prompt; placeholders in docs/prompt.md
+
+# Other tools' settings the prompt follows, read by the shell at every prompt.
+NO_COLOR = "NO_COLOR"  # any value: no colour (no-color.org)
+COLORTERM = "COLORTERM"  # truecolor or 24bit: the terminal draws 24-bit colour

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 
-from awsctx import envvars, shells
+from awsctx import envvars, promptdef, shells
 from awsctx.commands import table as commands
 from awsctx.errors import UserError
 
@@ -22,15 +23,88 @@ def program_command() -> list[str]:
     return [os.path.abspath(sys.argv[0])]
 
 
-def template_path(shell: str) -> str:
+def template_path(name: str) -> str:
+    """The template file NAME (`awsctx.bash`, `prompt.sh`, ...) of this installation."""
     here = os.path.dirname(os.path.abspath(__file__))
-    name = f"awsctx.{shell}"
     # Inside an installed wheel the templates sit in awsctx/shell/; in a source checkout, in ../shell/.
     for folder in (os.path.join(here, "shell"), os.path.join(os.path.dirname(here), "shell")):
         candidate = os.path.join(folder, name)
         if os.path.isfile(candidate):
             return candidate
-    raise UserError(f"the {shell} integration template {name} is missing from this installation; reinstall awsctx")
+    raise UserError(f"the shell integration template {name} is missing from this installation; reinstall awsctx")
+
+
+class _Dialect:
+    """How one shell writes what `init` fills in its prompt renderer (shell/prompt.sh for bash and
+    zsh, shell/awsctx.fish): one small type per shell rather than an `if` in every token."""
+
+    first_index = 1  # of an array
+
+    def ref(self, name: str) -> str:
+        """The variable's value, as the prompt hook reads it."""
+        return f"${name}"
+
+    def marks(self) -> str:
+        """Every placeholder's mark, in order, as one value of the renderer."""
+        raise NotImplementedError
+
+    def mark_placeholder(self, placeholder: promptdef.Placeholder) -> str:
+        """A line turning `{name}` in __awsctx_text into the placeholder's mark."""
+        raise NotImplementedError
+
+    def value(self, placeholder: promptdef.Placeholder) -> str:
+        """The placeholder's value, one word in a list of them."""
+        return f'"$__awsctx_{placeholder.source}"'
+
+
+class _Bash(_Dialect):
+    """bash reads a variable as `$X` (its hook turns nounset off: `$X` costs a third of `${X-}`)."""
+
+    first_index = 0
+
+    def marks(self) -> str:
+        """A string; the renderer takes its Nth character."""
+        return "$'" + "".join(_octal(p.mark) for p in promptdef.PLACEHOLDERS) + "'"
+
+    def mark_placeholder(self, placeholder: promptdef.Placeholder) -> str:
+        return f"__awsctx_text=${{__awsctx_text//'{{{placeholder.name}}}'/$'{_octal(placeholder.mark)}'}}"
+
+
+class _Zsh(_Bash):
+    """zsh shares bash's renderer; its hook keeps the user's nounset, so it reads `${X-}`."""
+
+    first_index = 1
+
+    def ref(self, name: str) -> str:
+        return f"${{{name}-}}"
+
+
+class _Fish(_Dialect):
+    def marks(self) -> str:
+        """A list."""
+        return " ".join(_hex(p.mark) for p in promptdef.PLACEHOLDERS)
+
+    def mark_placeholder(self, placeholder: promptdef.Placeholder) -> str:
+        return (
+            f"builtin set __awsctx_text (builtin string replace -a '{{{placeholder.name}}}' {_hex(placeholder.mark)}"
+            " -- $__awsctx_text)"
+        )
+
+
+def _octal(character: str) -> str:
+    return f"\\{ord(character):03o}"
+
+
+def _hex(character: str) -> str:
+    return f"\\x{ord(character):02x}"
+
+
+_DIALECTS = {"bash": _Bash(), "zsh": _Zsh(), "fish": _Fish()}
+
+# `@AWSCTX_NAME@`: filled in by `init`. A token it does not know, or an `@AWSCTX_` that is no whole
+# token, stops it: the template and this code disagree, and a shell would run the token as a word.
+_TOKEN = re.compile(r"@AWSCTX_([A-Z0-9_]+)@")
+_TOKEN_START = "@AWSCTX_"
 
 
 def _case_patterns(shell: str, words: tuple[str, ...]) -> str:
@@ -38,19 +112,87 @@ def _case_patterns(shell: str, words: tuple[str, ...]) -> str:
     return separator.join(shells.quote(shell, word) for word in words)
 
 
+def _tokens(shell: str, place: bool) -> dict[str, str]:
+    """What each token of `shell`'s templates becomes."""
+    dialect = _DIALECTS[shell]
+    placeholders = promptdef.PLACEHOLDERS
+    values = {
+        "PROGRAM": " ".join(shells.quote(shell, word) for word in program_command()),
+        "DIRECT": _case_patterns(shell, commands.DIRECT_COMMANDS + commands.DIRECT_FLAGS),
+        "PLACE_PROMPT": "1" if place else "''",
+        "PROMPT_WATCHED": "".join(dialect.ref(name) for name in promptdef.WATCHED),
+        "PLACEHOLDER_MARKS": dialect.marks(),
+        "PLACEHOLDER_INDEXES": " ".join(str(dialect.first_index + i) for i in range(len(placeholders))),
+        "PLACEHOLDER_VALUES": " ".join(dialect.value(p) for p in placeholders),
+        "MARK_PLACEHOLDERS": "\n".join(dialect.mark_placeholder(p) for p in placeholders),
+    }
+    # The variables awsctx names: @AWSCTX_VAR_ACCOUNT_ID@ is envvars.ACCOUNT_ID's name, and
+    # @AWSCTX_REF_ACCOUNT_ID@ its value as the prompt hook reads it.
+    for constant, name in vars(envvars).items():
+        if constant.isupper() and isinstance(name, str):
+            values[f"VAR_{constant}"] = name
+            values[f"REF_{constant}"] = dialect.ref(name)
+    return values
+
+
+def _select(text: str, shell: str, name: str) -> str:
+    """TEXT without template comments (`#@#`), and with only `shell`'s `#@SHELL` ... `#@end` blocks."""
+    kept: list[str] = []
+    block: str | None = None
+    for number, line in enumerate(text.splitlines(keepends=True), 1):
+        directive = line.strip()
+        if not directive.startswith("#@"):
+            if block is None or block == shell:
+                kept.append(line)
+        elif directive.startswith("#@#"):
+            continue
+        elif block is None and directive[2:] in shells.SUPPORTED:
+            block = directive[2:]
+        elif block is not None and directive == "#@end":
+            block = None
+        else:
+            raise _broken(name, f"line {number}: {directive} is out of place")
+    if block is not None:
+        raise _broken(name, f"its #@{block} block has no #@end")
+    return "".join(kept)
+
+
+def _fill(text: str, tokens: dict[str, str], name: str) -> str:
+    """TEXT with every token filled in; a multi-line value keeps the indentation of the token's line."""
+    parts = _TOKEN.split(text)
+    # split() alternates: text, token name, text, ...
+    for index in range(0, len(parts), 2):
+        if _TOKEN_START in parts[index]:
+            stray = parts[index][parts[index].index(_TOKEN_START) :].split()[0]
+            raise _broken(name, f"it holds {stray!r}, no token awsctx fills")
+    for index in range(1, len(parts), 2):
+        token = parts[index]
+        if token not in tokens:
+            raise _broken(name, f"it leaves @AWSCTX_{token}@ unfilled")
+        indent = parts[index - 1][len(parts[index - 1].rstrip(" \t")) :]
+        parts[index] = tokens[token].replace("\n", "\n" + indent)
+    return "".join(parts)
+
+
+def _broken(name: str, what: str) -> UserError:
+    return UserError(f"the shell integration template {name} does not fit this awsctx ({what}); reinstall awsctx")
+
+
+def _render_file(name: str, shell: str, tokens: dict[str, str]) -> str:
+    with open(template_path(name), encoding="utf-8") as file:
+        return _fill(_select(file.read(), shell, name), tokens, name)
+
+
 def render(shell: str, place_prompt: bool = True) -> str:
     """The integration for `shell`; with `place_prompt`, it also puts the segment in the prompt."""
     if shell not in shells.SUPPORTED:
         raise UserError(f"awsctx does not support the {shell} shell; it supports {', '.join(shells.SUPPORTED)}")
-    with open(template_path(shell), encoding="utf-8") as file:
-        template = file.read()
-    program = " ".join(shells.quote(shell, word) for word in program_command())
     place = place_prompt and not os.environ.get(envvars.NO_PROMPT)
-    return (
-        template.replace("@AWSCTX_PROGRAM@", program)
-        .replace("@AWSCTX_DIRECT@", _case_patterns(shell, commands.DIRECT_COMMANDS + commands.DIRECT_FLAGS))
-        .replace("@AWSCTX_PLACE_PROMPT@", "1" if place else "''")
-    )
+    tokens = _tokens(shell, place)
+    if shell != "fish":
+        # bash and zsh share one prompt renderer.
+        tokens["PROMPT_CODE"] = _render_file("prompt.sh", shell, tokens).rstrip("\n")
+    return _render_file(f"awsctx.{shell}", shell, tokens)
 
 
 def detect_shell(strict: bool) -> str | None:

@@ -14,7 +14,7 @@ function awsctx --description 'Switch AWS profiles and regions in this shell'
     switch "$argv[1]"
         case @AWSCTX_DIRECT@
             # Tells `awsctx doctor` the integration is loaded.
-            AWSCTX_INTEGRATION=fish __awsctx_run $argv
+            @AWSCTX_VAR_INTEGRATION@=fish __awsctx_run $argv
             return
     end
     if builtin test (builtin count $argv) -eq 0; and not builtin test -t 1
@@ -25,8 +25,8 @@ function awsctx --description 'Switch AWS profiles and regions in this shell'
     if builtin test -t 0; and builtin test -t 1
         builtin set __awsctx_interactive 1
     end
-    builtin set -l __awsctx_code (AWSCTX_SHELL=fish AWSCTX_INTERACTIVE=$__awsctx_interactive \
-        AWSCTX_PREVIOUS="$__awsctx_previous" __awsctx_run $argv | builtin string collect)
+    builtin set -l __awsctx_code (@AWSCTX_VAR_SHELL_MODE@=fish @AWSCTX_VAR_INTERACTIVE@=$__awsctx_interactive \
+        @AWSCTX_VAR_PREVIOUS@="$__awsctx_previous" __awsctx_run $argv | builtin string collect)
     builtin set -l __awsctx_status $pipestatus[1]
     if builtin test $__awsctx_status -ne 0
         return $__awsctx_status
@@ -66,8 +66,8 @@ builtin set -g __awsctx_prompt_until
 function __awsctx_prompt_hook --on-event fish_prompt
     builtin set -l __awsctx_status $status
     # Everything the segment shows but the clock; with the exported text first (a switch unsets it).
-    builtin set -l __awsctx_seen "$AWS_PROFILE$AWS_REGION$AWS_DEFAULT_REGION$AWSCTX_PROFILE$AWSCTX_ACCOUNT_ID$AWSCTX_ACCOUNT_ALIAS$AWSCTX_EXPIRATION$AWSCTX_SSO_REFRESHABLE$AWSCTX_COLOR$AWSCTX_PROD$AWSCTX_PROMPT_FORMAT$NO_COLOR$COLORTERM$fish_term24bit"
-    if builtin test "$AWSCTX_SEGMENT"\x1f"$__awsctx_seen" = "$__awsctx_prompt_key"
+    builtin set -l __awsctx_seen "@AWSCTX_PROMPT_WATCHED@$fish_term24bit"
+    if builtin test "@AWSCTX_REF_SEGMENT@"\x1f"$__awsctx_seen" = "$__awsctx_prompt_key"
         if not builtin set -q __awsctx_prompt_until[1]
             return $__awsctx_status
         end
@@ -77,7 +77,7 @@ function __awsctx_prompt_hook --on-event fish_prompt
         end
     end
     __awsctx_prompt_render
-    builtin set -g __awsctx_prompt_key "$AWSCTX_SEGMENT"\x1f"$__awsctx_seen"
+    builtin set -g __awsctx_prompt_key "@AWSCTX_REF_SEGMENT@"\x1f"$__awsctx_seen"
     return $__awsctx_status
 end
 
@@ -88,24 +88,24 @@ function __awsctx_prompt_render
     builtin set -g __awsctx_prompt_on ''
     builtin set -g __awsctx_prompt_off ''
     builtin set -g __awsctx_prompt_until
-    builtin set -l __awsctx_profile "$AWS_PROFILE"
+    builtin set -l __awsctx_profile "$@AWSCTX_VAR_PROFILE@"
     if builtin test -z "$__awsctx_profile"
-        builtin set -e AWSCTX_SEGMENT
+        builtin set -e @AWSCTX_VAR_SEGMENT@
         return 0
     end
     builtin set -l __awsctx_id ''
     builtin set -l __awsctx_alias ''
     builtin set -l __awsctx_expiry ''
     builtin set -l __awsctx_color
-    builtin set -l __awsctx_region "$AWS_REGION"
-    builtin test -n "$__awsctx_region"; or builtin set __awsctx_region "$AWS_DEFAULT_REGION"
+    builtin set -l __awsctx_region "$@AWSCTX_VAR_REGION@"
+    builtin test -n "$__awsctx_region"; or builtin set __awsctx_region "$@AWSCTX_VAR_DEFAULT_REGION@"
     # The facts describe AWSCTX_PROFILE: once AWS_PROFILE is changed by hand they no longer apply.
-    if not builtin set -q AWSCTX_PROFILE; or builtin test "$AWSCTX_PROFILE" = "$__awsctx_profile"
-        builtin set __awsctx_id "$AWSCTX_ACCOUNT_ID"
-        builtin set __awsctx_alias "$AWSCTX_ACCOUNT_ALIAS"
-        if builtin string match -qr '^[0-9]{1,12}$' -- "$AWSCTX_EXPIRATION"
+    if not builtin set -q @AWSCTX_VAR_FACTS_PROFILE@; or builtin test "$@AWSCTX_VAR_FACTS_PROFILE@" = "$__awsctx_profile"
+        builtin set __awsctx_id "$@AWSCTX_VAR_ACCOUNT_ID@"
+        builtin set __awsctx_alias "$@AWSCTX_VAR_ACCOUNT_ALIAS@"
+        if builtin string match -qr '^[0-9]{1,12}$' -- "$@AWSCTX_VAR_EXPIRATION@"
             builtin set -l __awsctx_now (builtin math (builtin path mtime /) + (builtin path mtime --relative /))
-            builtin set -l __awsctx_left (builtin math $AWSCTX_EXPIRATION - $__awsctx_now)
+            builtin set -l __awsctx_left (builtin math $@AWSCTX_VAR_EXPIRATION@ - $__awsctx_now)
             if builtin test $__awsctx_left -gt 0
                 # Whole minutes rounded up ("0m left" would read as expired), the same on both
                 # sides of an hour; shown anew when they change.
@@ -116,22 +116,22 @@ function __awsctx_prompt_render
                     builtin set __awsctx_expiry $__awsctx_minutes"m left"
                 end
                 builtin set -g __awsctx_prompt_until (builtin math "$__awsctx_now + 1 + ($__awsctx_left - 1) % 60")
-            else if builtin test "$AWSCTX_SSO_REFRESHABLE" = 1
+            else if builtin test "$@AWSCTX_VAR_SSO_REFRESHABLE@" = 1
                 builtin set __awsctx_expiry refreshable
             else
                 builtin set __awsctx_expiry expired
             end
         end
-        if builtin string match -qr '^[0-9a-fA-F]{6}$' -- "$AWSCTX_COLOR"
-            builtin set __awsctx_color $AWSCTX_COLOR
-        else if builtin test "$AWSCTX_PROD" = 1
+        if builtin string match -qr '^[0-9a-fA-F]{6}$' -- "$@AWSCTX_VAR_COLOR@"
+            builtin set __awsctx_color $@AWSCTX_VAR_COLOR@
+        else if builtin test "$@AWSCTX_VAR_PROD@" = 1
             builtin set __awsctx_color red
         end
-        if builtin test "$AWSCTX_PROD" = 1
+        if builtin test "$@AWSCTX_VAR_PROD@" = 1
             builtin set -a __awsctx_color --bold
         end
     end
-    if builtin test -z "$NO_COLOR"
+    if builtin test -z "$@AWSCTX_VAR_NO_COLOR@"
         builtin set -q __awsctx_color[1]; or builtin set __awsctx_color yellow
         builtin set -g __awsctx_prompt_on (builtin set_color $__awsctx_color)
         builtin set -g __awsctx_prompt_off (builtin set_color normal)
@@ -141,18 +141,22 @@ function __awsctx_prompt_render
     builtin set -l __awsctx_account $__awsctx_values[3]
     builtin test -n "$__awsctx_account"; or builtin set __awsctx_account $__awsctx_values[2]
     builtin set -l __awsctx_text
-    if builtin test -z "$AWSCTX_PROMPT_FORMAT"
+    if builtin test -z "$@AWSCTX_VAR_PROMPT_FORMAT@"
         builtin set __awsctx_text (builtin string join ' ' -- aws:$__awsctx_values[1] $__awsctx_account $__awsctx_values[4] $__awsctx_expiry | builtin string replace -ra ' +' ' ' | builtin string trim -r)
     else
         # Placeholders become control characters first (none is left in a value), so that a value
         # holding `{region}` stays itself. An empty one takes a space next to it along.
-        builtin set __awsctx_text (builtin string replace -ra '[\x00-\x1f\x7f-\x9f]' '?' -- "$AWSCTX_PROMPT_FORMAT")
-        builtin set -l __awsctx_names profile account account_id alias region expiry
-        builtin set -l __awsctx_marks \x11 \x12 \x13 \x14 \x15 \x16
-        builtin set -l __awsctx_all $__awsctx_values[1] $__awsctx_account $__awsctx_values[2..4] $__awsctx_expiry
-        for __awsctx_i in 1 2 3 4 5 6
+        builtin set __awsctx_text (builtin string replace -ra '[\x00-\x1f\x7f-\x9f]' '?' -- "$@AWSCTX_VAR_PROMPT_FORMAT@")
+        @AWSCTX_MARK_PLACEHOLDERS@
+        builtin set -l __awsctx_marks @AWSCTX_PLACEHOLDER_MARKS@
+        # Each placeholder shows the variable named after it, the control characters replaced.
+        builtin set __awsctx_profile $__awsctx_values[1]
+        builtin set __awsctx_id $__awsctx_values[2]
+        builtin set __awsctx_alias $__awsctx_values[3]
+        builtin set __awsctx_region $__awsctx_values[4]
+        builtin set -l __awsctx_all @AWSCTX_PLACEHOLDER_VALUES@
+        for __awsctx_i in @AWSCTX_PLACEHOLDER_INDEXES@
             builtin set -l __awsctx_mark $__awsctx_marks[$__awsctx_i]
-            builtin set __awsctx_text (builtin string replace -a "{$__awsctx_names[$__awsctx_i]}" $__awsctx_mark -- $__awsctx_text)
             if builtin test -n "$__awsctx_all[$__awsctx_i]"
                 builtin set __awsctx_text (builtin string replace -a $__awsctx_mark $__awsctx_all[$__awsctx_i] -- $__awsctx_text)
             else
@@ -161,7 +165,7 @@ function __awsctx_prompt_render
         end
     end
     builtin set -g __awsctx_prompt_text "$__awsctx_text"
-    builtin test "$AWSCTX_SEGMENT" = "$__awsctx_prompt_text"; or builtin set -gx AWSCTX_SEGMENT $__awsctx_prompt_text
+    builtin test "$@AWSCTX_VAR_SEGMENT@" = "$__awsctx_prompt_text"; or builtin set -gx @AWSCTX_VAR_SEGMENT@ $__awsctx_prompt_text
 end
 
 # Print the segment last rendered, with a space after it; nothing when no profile is active.

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,24 +21,105 @@ def init(shell: str, env: dict[str, str]) -> str:
     return result.stdout
 
 
-def test_bash_output_is_shellcheck_clean(env: dict[str, str]) -> None:
-    assert shutil.which("shellcheck"), ".ci/run installs shellcheck"
-    result = subprocess.run(["shellcheck", "-s", "bash", "-"], input=init("bash", env), capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout
+# Every option combination, rendered and loaded as a user's rc file would, in shells started without
+# rc files under strict options: nothing may print, fail or stop on an unset variable.
+LINTERS = {
+    "bash": [["shellcheck", "-s", "bash"], ["bash", "-n"]],
+    "zsh": [["zsh", "-n"]],  # shellcheck reads no zsh
+    "fish": [["fish", "--no-execute"], ["fish_indent", "--check"]],
+}
+STRICT = {
+    "bash": ["--noprofile", "--norc", "-c", "set -euo pipefail; source \"$1\"; PS1='$ '; awsctx_prompt", "bash"],
+    "zsh": ["-f", "-c", "set -euo pipefail; source \"$1\"; PS1='$ '; awsctx_prompt", "zsh"],
+    "fish": ["--no-config", "--private", "-c", "source $argv[1]; and emit fish_prompt"],
+}
 
 
-def test_zsh_output_parses(env: dict[str, str]) -> None:
-    result = subprocess.run([require_shell("zsh"), "-n"], input=init("zsh", env), capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+@pytest.mark.parametrize("flag", [[], ["--no-prompt"]], ids=["flag-none", "--no-prompt"])
+@pytest.mark.parametrize("variable", [None, "1"], ids=["env-none", "AWSCTX_NO_PROMPT=1"])
+def test_every_rendering_is_lint_clean_and_loads_silently_under_strict_options(
+    shell: str, flag: list[str], variable: str | None, env: dict[str, str], tmp_path: Path
+) -> None:
+    if variable is not None:
+        env = dict(env, AWSCTX_NO_PROMPT=variable)
+    rendered = subprocess.run([str(AWSCTX), "init", shell, *flag], env=env, capture_output=True, text=True)
+    assert (rendered.returncode, rendered.stderr) == (0, "")
+    code = rendered.stdout
+    assert "@AWSCTX_" not in code
+    assert not [line for line in code.splitlines() if line.lstrip().startswith("#@")]
+    place = re.findall(r"__awsctx_prompt_place[= ](1|'')$", code, re.MULTILINE)
+    assert place == (["''"] if flag or variable else ["1"])
+    script = tmp_path / f"awsctx.{shell}"
+    script.write_text(code)
+    for linter in LINTERS[shell]:
+        assert shutil.which(linter[0]), f"{linter[0]} is not installed: scripts/test installs it"
+        linted = subprocess.run([*linter, str(script)], capture_output=True, text=True)
+        assert linted.returncode == 0, (linter, linted.stdout, linted.stderr)
+    # Loaded, then one prompt's hook run with a profile active: every path of the render but the clock's.
+    active = dict(env, AWS_PROFILE="client2", AWS_REGION="ca-central-1", AWSCTX_ACCOUNT_ID="123456")
+    loaded = subprocess.run(
+        [require_shell(shell), *STRICT[shell], str(script)], env=active, capture_output=True, text=True
+    )
+    assert (loaded.returncode, loaded.stdout, loaded.stderr) == (0, "", "")
 
 
-def test_fish_output_parses_and_is_fish_indent_clean(env: dict[str, str], tmp_path: Path) -> None:
-    script = tmp_path / "awsctx.fish"
-    script.write_text(init("fish", env))
-    parsed = subprocess.run([require_shell("fish"), "--no-execute", str(script)], capture_output=True, text=True)
-    assert parsed.returncode == 0, parsed.stderr
-    indented = subprocess.run(["fish_indent", "--check", str(script)], capture_output=True, text=True)
-    assert indented.returncode == 0, indented.stdout
+def _broken_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, edit: Callable[[str], str]) -> None:
+    """This installation's templates, copied to TMP_PATH, with NAME edited; init reads those."""
+    from awsctx import shellinit
+
+    for template in ("awsctx.bash", "awsctx.zsh", "awsctx.fish", "prompt.sh"):
+        text = Path(shellinit.template_path(template)).read_text()
+        (tmp_path / template).write_text(edit(text) if template == name else text)
+    monkeypatch.setattr(shellinit, "template_path", lambda template: str(tmp_path / template))
+
+
+@pytest.mark.parametrize(
+    ("shell", "name", "edit", "message"),
+    [
+        ("bash", "awsctx.bash", lambda t: t + "@AWSCTX_NOT_A_TOKEN@\n", "leaves @AWSCTX_NOT_A_TOKEN@ unfilled"),
+        ("zsh", "prompt.sh", lambda t: t.replace("#@zsh\n", "#@zsh\n@AWSCTX_ZSH_ONLY@\n", 1), "@AWSCTX_ZSH_ONLY@"),
+        # Filled for bash and zsh only.
+        ("fish", "awsctx.fish", lambda t: t + "@AWSCTX_PROMPT_CODE@\n", "leaves @AWSCTX_PROMPT_CODE@ unfilled"),
+        ("fish", "awsctx.fish", lambda t: t.replace("@AWSCTX_PROGRAM@", "@AWSCTX_PROGRAM"), "'@AWSCTX_PROGRAM'"),
+        ("bash", "awsctx.bash", lambda t: t.replace("@AWSCTX_DIRECT@", "@AWSCTX_direct@"), "'@AWSCTX_direct@)'"),
+        ("bash", "prompt.sh", lambda t: t + "#@bash\n", "block has no #@end"),
+        ("zsh", "prompt.sh", lambda t: t + "#@end\n", "#@end is out of place"),
+    ],
+)
+def test_a_template_token_left_unfilled_fails_init_in_one_line(
+    shell: str,
+    name: str,
+    edit: Callable[[str], str],
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from awsctx import shellinit
+    from awsctx.errors import UserError
+    from awsctx.main import main
+
+    _broken_templates(tmp_path, monkeypatch, name, edit)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("NO_COLOR", "1")
+    with pytest.raises(UserError, match=re.escape(message)) as raised:
+        shellinit.render(shell)
+    assert name in str(raised.value)
+    assert main(["init", shell]) == 1
+    printed = capsys.readouterr()
+    assert printed.out == ""
+    assert printed.err.count("\n") == 1 and message in printed.err, printed.err
+    assert "Traceback" not in printed.err
+
+
+def test_the_unedited_copies_render_as_the_installation_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The copies the test above breaks are otherwise whole: what fails there is the one edit."""
+    from awsctx import shellinit
+
+    expected = {shell: shellinit.render(shell) for shell in ("bash", "zsh", "fish")}
+    _broken_templates(tmp_path, monkeypatch, "", lambda text: text)
+    assert {shell: shellinit.render(shell) for shell in expected} == expected
 
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
@@ -106,5 +189,5 @@ def test_wheel_ships_the_templates(tmp_path: Path) -> None:
     )
     (wheel,) = tmp_path.glob("awsctx_shell-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for shell in ("bash", "zsh", "fish"):
-        assert f"awsctx/shell/awsctx.{shell}" in names
+    for template in ("awsctx.bash", "awsctx.zsh", "awsctx.fish", "prompt.sh"):
+        assert f"awsctx/shell/{template}" in names

@@ -16,13 +16,14 @@ from harness import AWSCTX, VENV_BIN, Interactive, dump, run, strip_ansi, write_
 from hypothesis import given
 from hypothesis import strategies as st
 
-from awsctx import envvars, facts
-from awsctx.config import read_ini
+from awsctx import envvars, facts, promptdef
+from awsctx.ini import read_ini
 
 # The prompt each test shell shows of its own, so that a test knows where the rendered prompt ends.
 USER_PROMPT = {"bash": "PS1='END$ '", "zsh": "PS1='END%# '", "fish": "function fish_prompt; printf 'END> '; end"}
 END = "END"
 SEGMENT_VARIABLES = set(envvars.PROMPT)
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "prompt.md"
 
 
 def export(shell: str, name: str, value: str) -> str:
@@ -123,6 +124,37 @@ def test_production_patterns(monkeypatch: pytest.MonkeyPatch) -> None:
 @given(st.text("ab*?", max_size=7), st.text("ab*?", max_size=7))
 def test_glob_match_is_fnmatchcase(pattern: str, text: str) -> None:
     assert facts.glob_match(pattern, text) == fnmatch.fnmatchcase(text, pattern)
+
+
+def docs_table(header: str) -> list[list[str]]:
+    """The rows of the table of docs/prompt.md whose header row is HEADER, as lists of cells."""
+    lines = DOCS.read_text(encoding="utf-8").splitlines()
+    start = lines.index(header) + 2  # past the header and its |---| line
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def test_the_docs_list_the_placeholders_the_shells_are_given() -> None:
+    names = [row[0] for row in docs_table("| placeholder | shows |")]
+    assert names == [f"`{{{placeholder.name}}}`" for placeholder in promptdef.PLACEHOLDERS]
+
+
+def test_the_docs_list_the_variables_a_switch_exports_and_the_prompt_watches() -> None:
+    exported = [name for row in docs_table("| variable | value |") for name in re.findall(r"`(\w+)`", row[0])]
+    assert exported == [envvars.PROFILE, envvars.REGION, envvars.DEFAULT_REGION, *envvars.PROMPT]
+    settings = [re.findall(r"`(\w+)`", row[0])[0] for row in docs_table("| variable | default | what |")]
+    # Whatever makes a prompt render anew is documented, as exported or as a setting.
+    assert set(promptdef.WATCHED) <= set(exported) | set(settings)
+
+
+def test_placeholder_marks_are_distinct_control_characters_apart_from_the_key_separator() -> None:
+    marks = [placeholder.mark for placeholder in promptdef.PLACEHOLDERS]
+    assert len(set(marks)) == len(marks)
+    assert all("\x01" <= mark < "\x1f" and mark not in "\t\n\r\x1b" for mark in marks)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -332,7 +364,7 @@ aws_account_alias = \x1b[31mred\x1b[0m$(touch {marker})
         ("b`touch {marker}`q", "aws:b`touch {marker}`q eu-west-2 END"),
         ("pct%n%F{{red}}%{{x%}}", "aws:pct%n%F{{red}}%{{x%}} eu-west-3 END"),
         ("bs\\u\\w\\[\\e[31m\\]", "aws:bs\\u\\w\\[\\e[31m\\] eu-south-1 END"),
-        ("alias", "aws:alias \\x1b[31mred\\x1b[0m$(touch {marker}) eu-central-1 END"),
+        ("alias", "aws:alias {alias} eu-central-1 END"),
     ],
 )
 def test_hostile_names_render_as_text(term: Interactive, home: Path, tmp_path: Path, name: str, text: str) -> None:
@@ -340,7 +372,10 @@ def test_hostile_names_render_as_text(term: Interactive, home: Path, tmp_path: P
     write_aws(home, config=HOSTILE.format(marker=marker))
     term.run(f"awsctx use '{name.format(marker=marker)}'")
     drawn = term.prompt(END)
-    assert strip_ansi(drawn) == text.format(marker=marker)
+    # The alias, escaped, and cut to IAM's length for an alias as every alias is.
+    alias = f"\\x1b[31mred\\x1b[0m$(touch {marker})"
+    alias = alias if len(alias) <= facts.MAX_ALIAS else alias[: facts.MAX_ALIAS - 1] + "…"
+    assert strip_ansi(drawn) == text.format(marker=marker, alias=alias)
     # Nothing from the value re-colours the prompt: inside the segment only its own reset.
     assert segment_escapes(drawn) == []
     assert not marker.exists()
@@ -510,6 +545,22 @@ def test_segment_text_is_exported_for_prompt_programs(term: Interactive, shell: 
     printed = term.run(dump("env"))
     line = next(line for line in printed.splitlines() if line.startswith("@@ENV "))
     assert json.loads(line[6:])["env"]["AWSCTX_SEGMENT"] == "aws:client2 123456 ca-central-1"
+
+
+def test_a_value_holding_a_placeholder_stays_itself(shell: str, env: dict[str, str]) -> None:
+    """Every placeholder is marked before any value goes in, so no value is read as a placeholder."""
+    values = {
+        "AWS_PROFILE": "p{region}",
+        "AWS_REGION": "r{profile}",
+        "AWSCTX_ACCOUNT_ID": "{alias}",
+        "AWSCTX_ACCOUNT_ALIAS": "a{account_id}",
+        "AWSCTX_PROMPT_FORMAT": "{profile}|{region}|{account}|{account_id}|{alias}|{expiry}.",
+    }
+    hook = "awsctx_prompt >/dev/null" if shell == "fish" else "awsctx_prompt"
+    script = "\n".join([*(export(shell, name, value) for name, value in values.items()), hook, dump("after")])
+    result = run(shell, script, env, strict=True)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.envs["after"]["AWSCTX_SEGMENT"] == "p{region}|r{profile}|a{account_id}|{alias}|a{account_id}|."
 
 
 def test_lives_with_a_virtualenv_prompt_prefix(shell: str, env: dict[str, str], home: Path) -> None:

@@ -10,9 +10,6 @@ import sys
 from awsctx import cli, config, envvars, output, paths
 from awsctx.errors import UserError
 
-# Set by the shell function for the commands it runs directly; absent when the program runs alone.
-INTEGRATION = "AWSCTX_INTEGRATION"
-
 
 class Report:
     def __init__(self) -> None:
@@ -110,7 +107,7 @@ def _check_cache(report: Report, folder: str, label: str) -> None:
 def _check_integration(report: Report) -> None:
     from awsctx.shellinit import detect_shell, rc_line
 
-    loaded = os.environ.get(INTEGRATION)
+    loaded = os.environ.get(envvars.INTEGRATION)
     if loaded:
         report.ok(f"shell integration loaded ({loaded})")
         return

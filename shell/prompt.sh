@@ -1,0 +1,311 @@
+#@# The prompt segment's renderer for bash and zsh: one template, filled in by `awsctx init` (see
+#@# awsctx/shellinit.py) where awsctx.bash and awsctx.zsh name @AWSCTX_PROMPT_CODE@. The code is
+#@# their common dialect; what only one of them needs sits between `#@bash` or `#@zsh` and `#@end`.
+#@# The variables' names and the placeholders come from awsctx/envvars.py and awsctx/promptdef.py.
+#@# Lines starting `#@` never reach the output.
+# ---------------------------------------------------------------------------------------------------
+# The prompt segment: profile, account, region and credential expiry of the active profile.
+# Rendered before each prompt from the variables a switch exported, with builtins only: a prompt
+#@bash
+# starts no process. PS1 holds the variable's name, never its value, so that nothing in a profile
+# name or alias is ever run or read as a prompt escape. Settings and variables: docs/prompt.md.
+
+# Whether this integration places the segment in PS1 (`awsctx init bash --no-prompt`: it does not).
+__awsctx_prompt_place=@AWSCTX_PLACE_PROMPT@
+# What the segment last put in PS1: the reference below, or with promptvars off the escaped text.
+__awsctx_prompt_placed=${__awsctx_prompt_placed-}
+# shellcheck disable=SC2016 # expanded by bash each time it draws the prompt
+__awsctx_prompt_ref='${awsctx_prompt-}'
+# What the last update was made from (the variables below, and PS1 as it left it), and until when
+# (epoch seconds) the time left it shows holds ('': nothing counts down).
+__awsctx_prompt_key='' __awsctx_prompt_seen='' __awsctx_prompt_ps1='' __awsctx_prompt_until=''
+__awsctx_prompt_status=0 __awsctx_prompt_nounset='' __awsctx_prompt_text=''
+awsctx_prompt=${awsctx_prompt-}
+
+# Before every prompt: bring `awsctx_prompt` (for PS1: colours wrapped in \001 \002) and the
+# exported AWSCTX_SEGMENT (its plain text, for prompt programs such as starship) up to date, and
+# make sure PS1 shows the segment (a prompt command or theme may have set PS1 again). Most prompts
+# find nothing changed: one comparison, kept lean because it runs before every prompt. Keeps $?
+# for the prompt commands after it and for PS1.
+#@end
+#@zsh
+# starts no process. With prompt_subst on, PS1 holds the variable's name, never its value; with it
+# off, PS1 holds the text with every `%` doubled, which zsh then shows as it is. Either way nothing
+# in a profile name or alias is ever run or read as a prompt escape. Settings: docs/prompt.md.
+
+# Whether this integration places the segment in PS1 (`awsctx init zsh --no-prompt`: it does not).
+typeset -g __awsctx_prompt_place=@AWSCTX_PLACE_PROMPT@
+# What the segment last put in PS1: the reference below, or with prompt_subst off the escaped text.
+typeset -g __awsctx_prompt_placed=${__awsctx_prompt_placed-}
+typeset -g __awsctx_prompt_ref='${awsctx_prompt-}'
+# What the last update was made from (the variables below, prompt_subst, and PS1 as it left it),
+# and until when (epoch seconds) the time left it shows holds ('': nothing counts down).
+typeset -g __awsctx_prompt_key='' __awsctx_prompt_seen='' __awsctx_prompt_ps1='' __awsctx_prompt_until=''
+typeset -g __awsctx_prompt_subst=''
+typeset -g __awsctx_prompt_text='' awsctx_prompt=${awsctx_prompt-}
+typeset -gi __awsctx_prompt_status=0
+# $EPOCHSECONDS, from a module that ships with zsh (loading it starts no process).
+\builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null || \builtin true
+
+# Before every prompt: bring `awsctx_prompt` (for PS1: `%` doubled, colours inside %{ %}) and the
+# exported AWSCTX_SEGMENT (its plain text, for prompt programs such as starship) up to date, and
+# make sure PS1 shows the segment (a hook or theme may have set PS1 again). Most prompts find
+# nothing changed: one comparison, kept lean because it runs before every prompt. Keeps $?.
+#@end
+__awsctx_prompt_hook() {
+    __awsctx_prompt_status=$?
+#@bash
+    # `$X` costs a third of `${X-}`; nounset would stop at the first unset one.
+    [[ $- != *u* ]] || { \builtin set +u && __awsctx_prompt_nounset=1; }
+#@end
+    # The exported text (a switch unsets it), then everything the segment shows but the clock. A
+    # change to one variable changes this; a switch changes the text.
+    __awsctx_prompt_seen=@AWSCTX_REF_SEGMENT@$'\037'@AWSCTX_PROMPT_WATCHED@
+#@bash
+    if [[ $__awsctx_prompt_seen != "$__awsctx_prompt_key" || $PS1 != "$__awsctx_prompt_ps1" ]] ||
+        { [[ -n $__awsctx_prompt_until ]] && ((EPOCHSECONDS >= __awsctx_prompt_until)); }; then
+#@end
+#@zsh
+    # Turning prompt_subst on or off changes how the segment must sit in PS1: text placed while it
+    # was off would be expanded once it is on.
+    if [[ $__awsctx_prompt_seen != "$__awsctx_prompt_key" || $PS1 != "$__awsctx_prompt_ps1" ||
+        ( -o promptsubst && -z $__awsctx_prompt_subst ) || ( ! -o promptsubst && -n $__awsctx_prompt_subst ) ]] ||
+        { [[ -n $__awsctx_prompt_until ]] && ((${EPOCHSECONDS:-0} >= __awsctx_prompt_until)); }; then
+#@end
+        __awsctx_prompt_update
+    fi
+#@bash
+    [[ -z $__awsctx_prompt_nounset ]] || { \builtin set -u && __awsctx_prompt_nounset=''; }
+    return "$__awsctx_prompt_status"
+#@end
+#@zsh
+    return __awsctx_prompt_status
+#@end
+}
+
+# Public: the same, for themes and prompts of one's own (the init runs it before every prompt).
+awsctx_prompt() {
+    __awsctx_prompt_hook
+}
+
+# Something changed: render, and put the segment in PS1 when this integration places it.
+__awsctx_prompt_update() {
+#@bash
+    \builtin local __awsctx_new
+#@end
+#@zsh
+    # The user's prompt options, read before `emulate` sets options of its own for this function.
+    \builtin local __awsctx_subst='' __awsctx_bang='' __awsctx_new
+    [[ ! -o prompt_subst ]] || __awsctx_subst=1
+    [[ ! -o prompt_bang ]] || __awsctx_bang=1
+    \builtin emulate -L zsh
+#@end
+    if [[ -z ${@AWSCTX_VAR_PROFILE@-} ]]; then
+        awsctx_prompt='' __awsctx_prompt_until=''
+        [[ -z ${@AWSCTX_VAR_SEGMENT@+set} ]] || \builtin unset @AWSCTX_VAR_SEGMENT@
+    else
+        __awsctx_prompt_render
+        [[ ${@AWSCTX_VAR_SEGMENT@-} == "$__awsctx_prompt_text" ]] || \builtin export @AWSCTX_VAR_SEGMENT@="$__awsctx_prompt_text"
+#@zsh
+        # With prompt_bang, `!` is an escape too.
+        [[ -z $__awsctx_bang ]] || awsctx_prompt=${awsctx_prompt//\!/!!}
+#@end
+    fi
+    if [[ -n $__awsctx_prompt_place ]]; then
+#@bash
+        if \builtin shopt -q promptvars; then
+            __awsctx_new=$__awsctx_prompt_ref
+        else
+            # With promptvars off PS1 cannot name a variable: it holds the text, backslashes escaped.
+            __awsctx_new=${awsctx_prompt//\\/\\\\}
+        fi
+#@end
+#@zsh
+        if [[ -n $__awsctx_subst ]]; then
+            __awsctx_new=$__awsctx_prompt_ref
+        else
+            __awsctx_new=$awsctx_prompt
+        fi
+#@end
+        # In place of what the segment last put there; else in front, unless the user placed
+        # `${awsctx_prompt}` in PS1 already.
+        if [[ -n $__awsctx_prompt_placed && $PS1 == *"$__awsctx_prompt_placed"* ]]; then
+#@bash
+            PS1=${PS1/"$__awsctx_prompt_placed"/"$__awsctx_new"}
+#@end
+#@zsh
+            PS1=${PS1/"$__awsctx_prompt_placed"/$__awsctx_new}
+#@end
+        elif [[ $__awsctx_new != "$__awsctx_prompt_ref" || $PS1 != *awsctx_prompt* ]]; then
+            PS1=$__awsctx_new$PS1
+        fi
+        __awsctx_prompt_placed=$__awsctx_new
+    fi
+    # The text holds no control character: \037 parts it from the rest.
+    __awsctx_prompt_key=${@AWSCTX_VAR_SEGMENT@-}$'\037'${__awsctx_prompt_seen#*$'\037'}
+#@bash
+    __awsctx_prompt_ps1=$PS1
+#@end
+#@zsh
+    __awsctx_prompt_ps1=$PS1 __awsctx_prompt_subst=$__awsctx_subst
+#@end
+}
+
+# Render the segment from the variables into awsctx_prompt and __awsctx_prompt_text, and work out
+# __awsctx_prompt_until.
+__awsctx_prompt_render() {
+    \builtin local __awsctx_profile="$@AWSCTX_VAR_PROFILE@" __awsctx_id='' __awsctx_alias='' __awsctx_expiry='' \
+        __awsctx_sgr='' __awsctx_color='' __awsctx_region="${@AWSCTX_VAR_REGION@:-${@AWSCTX_VAR_DEFAULT_REGION@-}}" \
+        __awsctx_left __awsctx_minutes __awsctx_now __awsctx_text __awsctx_r __awsctx_g __awsctx_b __awsctx_i __awsctx_mark
+#@zsh
+    \builtin local -a __awsctx_values
+#@end
+    __awsctx_prompt_until=''
+    # The facts describe AWSCTX_PROFILE: once AWS_PROFILE is changed by hand they no longer apply.
+    if [[ ${@AWSCTX_VAR_FACTS_PROFILE@-$__awsctx_profile} == "$__awsctx_profile" ]]; then
+        __awsctx_id=${@AWSCTX_VAR_ACCOUNT_ID@-} __awsctx_alias=${@AWSCTX_VAR_ACCOUNT_ALIAS@-} __awsctx_color=${@AWSCTX_VAR_COLOR@-}
+#@bash
+        # Digits only before arithmetic: bash evaluates what an arithmetic expression holds.
+        __awsctx_left=${@AWSCTX_VAR_EXPIRATION@-}
+        if [[ -n $__awsctx_left && $__awsctx_left != *[!0-9]* && ${#__awsctx_left} -le 12 ]]; then
+            __awsctx_now=${EPOCHSECONDS-}
+            [[ -n $__awsctx_now ]] || \builtin printf -v __awsctx_now '%(%s)T' -1
+#@end
+#@zsh
+        # Digits only before arithmetic, which would evaluate whatever the variable holds.
+        __awsctx_left=${@AWSCTX_VAR_EXPIRATION@-}
+        if [[ -n $__awsctx_left && $__awsctx_left != *[^0-9]* && ${#__awsctx_left} -le 12 ]]; then
+            __awsctx_now=${EPOCHSECONDS-}
+            if [[ -z $__awsctx_now ]]; then
+                __awsctx_now='%D{%s}'
+                __awsctx_now=${(%)__awsctx_now}
+            fi
+#@end
+            __awsctx_left=$((10#$__awsctx_left - __awsctx_now))
+            if ((__awsctx_left > 0)); then
+                # Whole minutes rounded up ("0m left" would read as expired), the same on both
+                # sides of an hour; shown anew when they change.
+                __awsctx_minutes=$(((__awsctx_left + 59) / 60))
+                if ((__awsctx_minutes >= 60)); then
+                    \builtin printf -v __awsctx_expiry '%dh%02dm left' $((__awsctx_minutes / 60)) \
+                        $((__awsctx_minutes % 60))
+                else
+                    __awsctx_expiry="${__awsctx_minutes}m left"
+                fi
+                __awsctx_prompt_until=$((${EPOCHSECONDS:+__awsctx_now + 1 + (__awsctx_left - 1) % 60}))
+            elif [[ ${@AWSCTX_VAR_SSO_REFRESHABLE@-} == 1 ]]; then
+                __awsctx_expiry=refreshable
+            else
+                __awsctx_expiry=expired
+            fi
+        fi
+        if [[ -z ${@AWSCTX_VAR_NO_COLOR@-} ]]; then
+#@bash
+            if [[ ${#__awsctx_color} -eq 6 && $__awsctx_color != *[!0-9a-fA-F]* ]]; then
+                __awsctx_r=$((16#${__awsctx_color:0:2})) __awsctx_g=$((16#${__awsctx_color:2:2}))
+                __awsctx_b=$((16#${__awsctx_color:4:2}))
+                if [[ ${@AWSCTX_VAR_COLORTERM@-} == truecolor || ${@AWSCTX_VAR_COLORTERM@-} == 24bit ]]; then
+#@end
+#@zsh
+            if [[ ${#__awsctx_color} -eq 6 && $__awsctx_color != *[^0-9a-fA-F]* ]]; then
+                __awsctx_r=$((16#${__awsctx_color[1,2]})) __awsctx_g=$((16#${__awsctx_color[3,4]}))
+                __awsctx_b=$((16#${__awsctx_color[5,6]}))
+                if [[ ${@AWSCTX_VAR_COLORTERM@-} == (truecolor|24bit) ]]; then
+#@end
+                    __awsctx_sgr="38;2;$__awsctx_r;$__awsctx_g;$__awsctx_b"
+                else
+                    # The nearest colour of the 256-colour cube, whose levels are 0, 95, 135, ... 255.
+                    __awsctx_r=$((__awsctx_r < 48 ? 0 : __awsctx_r < 115 ? 1 : (__awsctx_r - 35) / 40))
+                    __awsctx_g=$((__awsctx_g < 48 ? 0 : __awsctx_g < 115 ? 1 : (__awsctx_g - 35) / 40))
+                    __awsctx_b=$((__awsctx_b < 48 ? 0 : __awsctx_b < 115 ? 1 : (__awsctx_b - 35) / 40))
+                    __awsctx_sgr="38;5;$((16 + 36 * __awsctx_r + 6 * __awsctx_g + __awsctx_b))"
+                fi
+                [[ ${@AWSCTX_VAR_PROD@-} != 1 ]] || __awsctx_sgr="1;$__awsctx_sgr"
+            elif [[ ${@AWSCTX_VAR_PROD@-} == 1 ]]; then
+                __awsctx_sgr='1;31'
+            fi
+        fi
+    fi
+    [[ -n $__awsctx_sgr || -n ${@AWSCTX_VAR_NO_COLOR@-} ]] || __awsctx_sgr=33
+    # Control characters (escape sequences, newlines) are shown as `?`, never sent to the terminal.
+    if [[ $__awsctx_profile$__awsctx_id$__awsctx_alias$__awsctx_region == *[[:cntrl:]]* ]]; then
+        __awsctx_profile=${__awsctx_profile//[[:cntrl:]]/?} __awsctx_id=${__awsctx_id//[[:cntrl:]]/?}
+        __awsctx_alias=${__awsctx_alias//[[:cntrl:]]/?} __awsctx_region=${__awsctx_region//[[:cntrl:]]/?}
+    fi
+    if [[ -z ${@AWSCTX_VAR_PROMPT_FORMAT@-} ]]; then
+        __awsctx_text="aws:$__awsctx_profile${__awsctx_alias:+ $__awsctx_alias}"
+        [[ -n $__awsctx_alias ]] || __awsctx_text+="${__awsctx_id:+ $__awsctx_id}"
+        __awsctx_text+="${__awsctx_region:+ $__awsctx_region}${__awsctx_expiry:+ $__awsctx_expiry}"
+    else
+        # Placeholders become control characters first (none is left in a value), so that a value
+        # holding `{region}` stays itself. An empty one takes a space next to it along.
+        __awsctx_text=${@AWSCTX_VAR_PROMPT_FORMAT@//[[:cntrl:]]/?}
+        @AWSCTX_MARK_PLACEHOLDERS@
+#@bash
+        \builtin local -a __awsctx_values
+#@end
+        # Each placeholder shows the variable named after it.
+        \builtin local __awsctx_account=${__awsctx_alias:-$__awsctx_id}
+        __awsctx_values=(@AWSCTX_PLACEHOLDER_VALUES@)
+        for __awsctx_i in @AWSCTX_PLACEHOLDER_INDEXES@; do
+#@bash
+            __awsctx_mark=${__awsctx_marks:__awsctx_i:1}
+            if [[ -n ${__awsctx_values[__awsctx_i]} ]]; then
+                __awsctx_text=${__awsctx_text//"$__awsctx_mark"/"${__awsctx_values[__awsctx_i]}"}
+            else
+                __awsctx_text=${__awsctx_text//" $__awsctx_mark"/}
+                __awsctx_text=${__awsctx_text//"$__awsctx_mark "/}
+                __awsctx_text=${__awsctx_text//"$__awsctx_mark"/}
+            fi
+#@end
+#@zsh
+            __awsctx_mark=${__awsctx_marks[__awsctx_i]}
+            if [[ -n ${__awsctx_values[__awsctx_i]} ]]; then
+                __awsctx_text=${__awsctx_text//$__awsctx_mark/${__awsctx_values[__awsctx_i]}}
+            else
+                __awsctx_text=${__awsctx_text//" $__awsctx_mark"/}
+                __awsctx_text=${__awsctx_text//"$__awsctx_mark "/}
+                __awsctx_text=${__awsctx_text//$__awsctx_mark/}
+            fi
+#@end
+        done
+    fi
+    __awsctx_prompt_text=$__awsctx_text
+#@bash
+    if [[ -n $__awsctx_sgr ]]; then
+        awsctx_prompt=$'\001\e['"$__awsctx_sgr"$'m\002'"$__awsctx_text"$'\001\e[0m\002 '
+    else
+        awsctx_prompt="$__awsctx_text "
+    fi
+}
+__awsctx_marks=@AWSCTX_PLACEHOLDER_MARKS@
+
+# Run the hook last before each prompt (after whatever sets PS1), once however often this is loaded:
+# through bash-preexec's precmd_functions when it is there, else in PROMPT_COMMAND, array or string.
+if [[ ${__bp_imported-} == defined ]]; then
+    [[ " ${precmd_functions[*]-} " == *' __awsctx_prompt_hook '* ]] || precmd_functions+=(__awsctx_prompt_hook)
+elif [[ -n ${PROMPT_COMMAND+set} && ${BASH_VERSINFO[0]}${BASH_VERSINFO[1]} -ge 51 && ${PROMPT_COMMAND@a} == *a* ]]; then
+    [[ " ${PROMPT_COMMAND[*]} " == *__awsctx_prompt_hook* ]] || PROMPT_COMMAND+=(__awsctx_prompt_hook)
+elif [[ ${PROMPT_COMMAND-} != *__awsctx_prompt_hook* ]]; then
+    # shellcheck disable=SC2128,SC2178 # a string here, not an array
+    PROMPT_COMMAND=${PROMPT_COMMAND:+$PROMPT_COMMAND$'\n'}__awsctx_prompt_hook
+fi
+#@end
+#@zsh
+    __awsctx_text=${__awsctx_text//\%/%%}
+    if [[ -n $__awsctx_sgr ]]; then
+        awsctx_prompt=$'%{\e['"$__awsctx_sgr"$'m%}'"$__awsctx_text"$'%{\e[0m%} '
+    else
+        awsctx_prompt="$__awsctx_text "
+    fi
+}
+typeset -g __awsctx_marks=@AWSCTX_PLACEHOLDER_MARKS@
+
+# Run the hook before each prompt, once however often this is loaded; last, after whatever sets PS1.
+(( ${precmd_functions[(Ie)__awsctx_prompt_hook]} )) || precmd_functions+=(__awsctx_prompt_hook)
+#@end
+# Loaded again with --no-prompt: take the segment out of PS1.
+if [[ -z $__awsctx_prompt_place && -n $__awsctx_prompt_placed ]]; then
+    PS1=${PS1/"$__awsctx_prompt_placed"/}
+    __awsctx_prompt_placed=''
+fi

@@ -8,7 +8,7 @@ import sys
 
 from awsctx import envvars, shells, switch
 from awsctx.commands.table import COMMANDS
-from awsctx.errors import UserError
+from awsctx.errors import UserError, WaitExpired
 
 
 def fast_request(argv: list[str]) -> switch.Request | None:
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         from awsctx import cli
 
         return cli.run(arguments, shell, interactive)
-    except UserError as error:
+    except (UserError, WaitExpired) as error:
         from awsctx import output
 
         output.error(str(error))

@@ -154,16 +154,38 @@ def _remember(profile: str, settings: dict, identity: Identity, cache_file: str 
             pass  # an index that cannot be written costs speed, never correctness
 
 
+# The profiles being resolved by the awsctx processes above this one, newline-separated: a
+# credential_process that comes back to `awsctx process` for one of them fails at once.
+PROCESS_CHAIN_VARIABLE = "AWSCTX_PROCESS_CHAIN"
+
+
+def process_target(settings: dict) -> str | None:
+    """NAME, for a profile whose credential_process is `awsctx process NAME`."""
+    from awsctx import ini
+
+    line = settings.get("credential_process")
+    words = ini.split_words(line) if isinstance(line, str) else None
+    if not words or len(words) != 3 or os.path.basename(words[0]) != "awsctx" or words[1] != "process":
+        return None
+    return words[2]
+
+
 def check_profile(cfg: config.AwsConfig, name: str) -> None:
     """Errors botocore would report vaguely (or late), said precisely: profile, key and file."""
     seen: list[str] = []
     current = name
+    through_process = False
     while True:
         settings = cfg.profile(current)
         where = cfg.origin(current)
         place = f" ({where})" if where else ""
         if current in seen:
             chain = " -> ".join([*seen, current])
+            if through_process:
+                raise UserError(
+                    f"profile {name!r}: its credentials loop back through `awsctx process` ({chain}){place}; "
+                    "point credential_process at a profile that holds the credentials"
+                )
             raise UserError(f"profile {name!r}: source_profile loops ({chain}){place}; break the cycle")
         seen.append(current)
         if "role_arn" in settings:
@@ -198,6 +220,11 @@ def check_profile(cfg: config.AwsConfig, name: str) -> None:
 
             sessions.target_for_profile(current, cfg)  # raises a precise error for missing keys
             return
+        served_by = process_target(settings)
+        if served_by is not None and served_by in cfg.profiles:
+            through_process = True
+            current = served_by
+            continue
         has_key, has_secret = "aws_access_key_id" in settings, "aws_secret_access_key" in settings
         if has_key != has_secret:
             missing = "aws_secret_access_key" if has_key else "aws_access_key_id"
@@ -296,14 +323,25 @@ def resolve(
             f"(an MFA code or SSO login there?); giving up after {lock_timeout():g} s ({LOCK_TIMEOUT_VARIABLE})"
         )
 
-    with locks.locked(lock, timeout=lock_timeout(), on_wait=say_waiting, notice_after=locks.NOTICE_AFTER) as waited:
-        if waited:
-            # The holder just resolved this profile: its index entry and cache file serve this
-            # caller too, without a call of its own.
-            found = cached_resolved(profile, settings)
-            if found is not None:
-                return found
-        return _resolve_locked(profile, cfg, settings, mfa_code, interactive, open_browser, region)
+    saved_chain = os.environ.get(PROCESS_CHAIN_VARIABLE)
+    chain = [name for name in (saved_chain or "").split("\n") if name]
+    # Programs botocore starts for these credentials (credential_process) inherit it; programs
+    # awsctx runs later (exec) must not.
+    os.environ[PROCESS_CHAIN_VARIABLE] = "\n".join(chain if profile in chain else [*chain, profile])
+    try:
+        with locks.locked(lock, timeout=lock_timeout(), on_wait=say_waiting, notice_after=locks.NOTICE_AFTER) as waited:
+            if waited:
+                # The holder just resolved this profile: its index entry and cache file serve this
+                # caller too, without a call of its own.
+                found = cached_resolved(profile, settings)
+                if found is not None:
+                    return found
+            return _resolve_locked(profile, cfg, settings, mfa_code, interactive, open_browser, region)
+    finally:
+        if saved_chain is None:
+            os.environ.pop(PROCESS_CHAIN_VARIABLE, None)
+        else:
+            os.environ[PROCESS_CHAIN_VARIABLE] = saved_chain
 
 
 def cached_resolved(profile: str, settings: dict) -> Resolved | None:

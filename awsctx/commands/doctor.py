@@ -57,7 +57,16 @@ def _check_config(report: Report) -> config.AwsConfig | None:
     except UserError as error:
         report.problem(str(error))
         return None
+    config_path = paths.config_file()
+    if not os.path.isfile(config_path):
+        if os.environ.get("AWS_CONFIG_FILE"):
+            report.problem(f"AWS_CONFIG_FILE names {paths.display(config_path)}, which does not exist; fix or unset it")
+        else:
+            report.problem(f"{paths.display(config_path)} does not exist; create it, e.g. with `aws configure`")
     count = len(cfg.profiles)
+    if count == 0:
+        report.problem(f"no profiles in {config.environment_config_hint()}; add one, e.g. with `aws configure`")
+        return cfg
     report.ok(f"{count} profile{'s' if count != 1 else ''} in {config.environment_config_hint()}")
     return cfg
 

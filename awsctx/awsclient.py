@@ -11,17 +11,25 @@ user hits all day (list, switch with cached credentials, Tab, prompt) never call
 
 from __future__ import annotations
 
+import os
+
 from awsctx import __version__
-from awsctx.errors import UserError
+from awsctx.errors import UserError, WaitExpired
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing would cost the modules that import this one
 if TYPE_CHECKING:
     from typing import Any
 
-# Deliberate limits: a dead network fails within seconds, throttling is retried.
+# Deliberate limits: a dead network fails within seconds, throttling is retried. Each attempt has
+# its own connect and read timeouts; TIMEOUT_VARIABLE bounds the whole wait for one answer, retries
+# included (botocore has no such bound: 3 attempts of 5 + 15 s would be a minute in silence).
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 15
 MAX_ATTEMPTS = 3
+TIMEOUT_VARIABLE = "AWSCTX_TIMEOUT"
+DEFAULT_TIMEOUT = 20.0
+# After this long without an answer, say on stderr what awsctx is waiting for.
+NOTICE_AFTER = 1.0
 # Error codes that mean "these credentials are not (or no longer) good", whatever the service.
 _REJECTED_CREDENTIALS = (
     "InvalidClientTokenId",
@@ -44,13 +52,28 @@ class Refused(Exception):
         self.operation = operation
 
 
+def timeout() -> float:
+    """The longest awsctx waits for one answer from AWS, retries included: AWSCTX_TIMEOUT seconds."""
+    text = os.environ.get(TIMEOUT_VARIABLE, "")
+    if not text:
+        return DEFAULT_TIMEOUT
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 1e6:
+        raise UserError(f"{TIMEOUT_VARIABLE}={text!r} is not a number of seconds above 0")
+    return seconds
+
+
 def client_config(**overrides: Any) -> Any:
     """botocore's Config with awsctx's timeouts, retries and user agent; `overrides` win."""
     from botocore.config import Config
 
+    bound = timeout()
     settings: dict[str, Any] = {
-        "connect_timeout": CONNECT_TIMEOUT,
-        "read_timeout": READ_TIMEOUT,
+        "connect_timeout": min(CONNECT_TIMEOUT, bound),
+        "read_timeout": min(READ_TIMEOUT, bound),
         "retries": {"mode": "standard", "max_attempts": MAX_ATTEMPTS},
         "user_agent_extra": f"awsctx/{__version__}",
     }
@@ -67,6 +90,7 @@ def session(profile: str | None = None) -> Any:
     if profile is None:
         found.get_component("config_store").set_config_variable("profile", None)
     found.set_default_client_config(client_config())
+    _watch.register(found)
     return found
 
 
@@ -85,6 +109,197 @@ def client(
     if keys is not None:
         credentials = {"aws_access_key_id": keys[0], "aws_secret_access_key": keys[1], "aws_session_token": keys[2]}
     return active.create_client(service, region_name=region, config=client_config(**config_overrides), **credentials)
+
+
+class NotAws(UserError):
+    """An answer that is not AWS's: a captive portal's page, a proxy's error, an empty body."""
+
+
+_SERVICE_NAMES = {
+    "sts": ("STS", "AWS_ENDPOINT_URL_STS"),
+    "iam": ("IAM", "AWS_ENDPOINT_URL_IAM"),
+    "sso": ("the IAM Identity Center portal", "AWS_ENDPOINT_URL_SSO"),
+    "sso-oidc": ("IAM Identity Center's SSO-OIDC", "AWS_ENDPOINT_URL_SSO_OIDC"),
+}
+
+
+def _service_words(model: Any) -> tuple[str, str]:
+    name = model.service_model.service_name
+    found = _SERVICE_NAMES.get(name)
+    if found is not None:
+        return found
+    return name, "AWS_ENDPOINT_URL_" + name.upper().replace("-", "_")
+
+
+def _describe_body(body: bytes, content_type: str) -> str:
+    text = body.lstrip()[:512].lower()
+    if not text:
+        return "an empty body"
+    if b"<html" in text or b"<!doctype html" in text or "html" in content_type:
+        return "an HTML page"
+    return "a body that is not AWS's (" + (content_type or "no content type") + ")"
+
+
+def looks_like_aws(protocol: str, status: int, body: bytes, headers: Any, model: Any) -> bool:
+    """Whether an HTTP answer has the shape AWS gives for this protocol (success or error)."""
+    stripped = body.strip()
+    if protocol in ("query", "ec2"):
+        if not stripped:
+            return False
+        import xml.etree.ElementTree as ElementTree
+
+        try:
+            root = ElementTree.fromstring(stripped)
+        except ElementTree.ParseError:
+            return False
+        tag = root.tag.rsplit("}", 1)[-1]
+        return tag.endswith("Response") or tag in ("Error", "Errors")
+    if protocol in ("json", "rest-json"):
+        if not stripped:
+            # An empty success is AWS's answer only for an operation that returns nothing.
+            output = model.output_shape
+            return status < 300 and (output is None or not output.members)
+        import json
+
+        try:
+            document = json.loads(stripped)
+        except ValueError:
+            return False
+        if not isinstance(document, dict):
+            return False
+        if status >= 300:
+            return bool(headers.get("x-amzn-errortype")) or any(
+                key in document for key in ("__type", "code", "Code", "error", "message", "Message")
+            )
+        return True
+    return True  # other protocols: botocore's parser decides
+
+
+class _Watch:
+    """Hooks on every botocore session awsctx makes: each call is watched while it runs.
+
+    After NOTICE_AFTER seconds without an answer it says on stderr what it waits for; after
+    `timeout()` seconds (retries included) it gives up with WaitExpired. A SIGALRM timer, armed only
+    in the main thread and only while a call runs: time a person spends at a prompt or in a browser
+    is never counted. And an answer that is not AWS's becomes NotAws before botocore parses it
+    (botocore would raise a KeyError or report an `Unknown` error with no content).
+    """
+
+    def __init__(self) -> None:
+        self.started = 0.0
+        self.bound = 0.0
+        self.noticed = False
+        self.what = ""
+        self.host = ""
+        self.previous: Any = None
+        self.armed = False
+
+    def register(self, found: Any) -> None:
+        found.register("before-call", self.before_call)
+        found.register("before-send", self.before_send)
+        found.register("before-parse", self.before_parse)
+        found.register("after-call", self.after_call)
+        found.register("after-call-error", self.after_call)
+
+    def before_call(self, model: Any, params: Any, **_: Any) -> None:
+        import signal
+        import threading
+        import time
+
+        if threading.current_thread() is not threading.main_thread() or self.armed:
+            return
+        self.what = _doing(model, params)
+        self.host = ""
+        self.bound = timeout()
+        self.started = time.monotonic()
+        self.noticed = False
+        self.previous = signal.signal(signal.SIGALRM, self._alarm)
+        self.armed = True
+        signal.setitimer(signal.ITIMER_REAL, min(NOTICE_AFTER, self.bound))
+
+    def before_send(self, request: Any, **_: Any) -> None:
+        import urllib.parse
+
+        self.host = urllib.parse.urlsplit(request.url).netloc
+
+    def after_call(self, **_: Any) -> None:
+        import threading
+
+        if self.armed and threading.current_thread() is threading.main_thread():
+            self._disarm()
+
+    def _disarm(self) -> None:
+        import signal
+
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.previous if self.previous is not None else signal.SIG_DFL)
+        self.armed = False
+
+    def _alarm(self, _signal: int, _frame: Any) -> None:
+        import signal
+        import time
+
+        left = self.bound - (time.monotonic() - self.started)
+        if not self.noticed and left > 0.05:
+            self.noticed = True
+            from awsctx import output
+
+            via = f" via {self.host}" if self.host else ""
+            output.note(f"waiting for AWS: {self.what}{via}… (gives up after {self.bound:g} s; {TIMEOUT_VARIABLE})")
+            signal.setitimer(signal.ITIMER_REAL, left)
+            return
+        self._disarm()
+        where = self.host or "AWS"
+        raise WaitExpired(
+            f"no answer from {where} within {self.bound:g} s ({self.what}); check the network, any proxy "
+            f"(HTTPS_PROXY, NO_PROXY) and AWS_ENDPOINT_URL_* variables; {TIMEOUT_VARIABLE} sets the wait"
+        )
+
+    def before_parse(self, operation_model: Any, response_dict: Any, **_: Any) -> None:
+        body = response_dict.get("body") or b""
+        if not isinstance(body, bytes):
+            return  # a stream: botocore reads it itself
+        status = int(response_dict.get("status_code") or 0)
+        headers = response_dict.get("headers") or {}
+        protocol = operation_model.service_model.resolved_protocol
+        if looks_like_aws(protocol, status, body, headers, operation_model):
+            return
+        if self.armed:
+            self._disarm()
+        service, variable = _service_words(operation_model)
+        where = f" at {self.host}" if self.host else ""
+        content_type = str(headers.get("content-type") or "")
+        raise NotAws(
+            f"{service}{where} answered {operation_model.name} with HTTP {status} and "
+            f"{_describe_body(body, content_type)}, not an AWS answer; a proxy or captive portal may be in "
+            f"the way: check the network, HTTPS_PROXY/NO_PROXY and {variable}"
+        )
+
+
+_watch = _Watch()
+
+
+def _doing(model: Any, params: Any) -> str:
+    """What a call does, in words: "assuming admin in 123456789012"."""
+    body = params.get("body") if isinstance(params, dict) else None
+    arguments = body if isinstance(body, dict) else {}
+    name = model.name
+    role_arn = str(arguments.get("RoleArn") or "")
+    if name.startswith("AssumeRole") and role_arn.count(":") >= 5:
+        account = role_arn.split(":")[4]
+        return f"assuming {role_arn.rsplit('/', 1)[-1]} in {account}"
+    words = {
+        "GetCallerIdentity": "checking the credentials",
+        "GetRoleCredentials": "getting role credentials from IAM Identity Center",
+        "CreateToken": "IAM Identity Center login token",
+        "RegisterClient": "registering with IAM Identity Center",
+        "StartDeviceAuthorization": "starting the IAM Identity Center login",
+        "ListAccounts": "listing IAM Identity Center accounts",
+        "ListAccountRoles": "listing IAM Identity Center roles",
+        "GetFederationToken": "getting a federation token",
+        "ListAccountAliases": "reading the account alias",
+    }
+    return words.get(name, name)
 
 
 def unsigned_client(service: str, region: str, what: str, profile: str | None = None, **config_overrides: Any) -> Any:
@@ -139,6 +354,13 @@ def is_botocore_error(error: BaseException) -> bool:
     return isinstance(error, (BotoCoreError, ClientError))
 
 
+def is_unreachable(error: BaseException) -> bool:
+    """Whether `error` means AWS did not answer (or something else did), as opposed to a refusal."""
+    from botocore.exceptions import BotoCoreError
+
+    return isinstance(error, (NotAws, WaitExpired, BotoCoreError))
+
+
 def explain(subject: str, error: BaseException) -> str:
     """One line that says what went wrong for `subject` (like "profile 'dev'") and what to do."""
     import botocore.exceptions as errors
@@ -171,5 +393,7 @@ class Explained:
     def __exit__(self, kind: object, error: BaseException | None, _traceback: object) -> None:
         if isinstance(error, KeyboardInterrupt):
             raise UserError("cancelled") from None
+        if isinstance(error, NotAws):
+            raise NotAws(f"{self.subject}: {error}") from None
         if isinstance(error, Refused) or (error is not None and is_botocore_error(error)):
             raise UserError(explain(self.subject, error)) from None

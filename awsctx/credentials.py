@@ -12,8 +12,8 @@ import marshal
 import os
 import time
 
-from awsctx import __version__, cachefile, config, envvars, paths
-from awsctx.errors import UserError
+from awsctx import __version__, cachefile, config, envvars, output, paths
+from awsctx.errors import UserError, WaitExpired
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: a switch with cached credentials imports this module
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ _INDEX_FILE = "identities.marshal"
 class Identity:
     """What is known about a profile's credentials without holding them."""
 
-    __slots__ = ("account_id", "arn", "cache_file", "expiration", "kind", "sso_refreshable")
+    __slots__ = ("account_id", "arn", "cache_file", "expiration", "kind", "sso_refreshable", "unchecked")
 
     def __init__(
         self,
@@ -47,6 +47,7 @@ class Identity:
         self.kind = kind
         self.sso_refreshable = sso_refreshable
         self.cache_file = cache_file  # the AWS CLI cache file holding temporary credentials, if any
+        self.unchecked = ""  # why STS could not confirm who these credentials are, when it could not
 
 
 class Resolved:
@@ -153,16 +154,38 @@ def _remember(profile: str, settings: dict, identity: Identity, cache_file: str 
             pass  # an index that cannot be written costs speed, never correctness
 
 
+# The profiles being resolved by the awsctx processes above this one, newline-separated: a
+# credential_process that comes back to `awsctx process` for one of them fails at once.
+PROCESS_CHAIN_VARIABLE = "AWSCTX_PROCESS_CHAIN"
+
+
+def process_target(settings: dict) -> str | None:
+    """NAME, for a profile whose credential_process is `awsctx process NAME`."""
+    from awsctx import ini
+
+    line = settings.get("credential_process")
+    words = ini.split_words(line) if isinstance(line, str) else None
+    if not words or len(words) != 3 or os.path.basename(words[0]) != "awsctx" or words[1] != "process":
+        return None
+    return words[2]
+
+
 def check_profile(cfg: config.AwsConfig, name: str) -> None:
     """Errors botocore would report vaguely (or late), said precisely: profile, key and file."""
     seen: list[str] = []
     current = name
+    through_process = False
     while True:
         settings = cfg.profile(current)
         where = cfg.origin(current)
         place = f" ({where})" if where else ""
         if current in seen:
             chain = " -> ".join([*seen, current])
+            if through_process:
+                raise UserError(
+                    f"profile {name!r}: its credentials loop back through `awsctx process` ({chain}){place}; "
+                    "point credential_process at a profile that holds the credentials"
+                )
             raise UserError(f"profile {name!r}: source_profile loops ({chain}){place}; break the cycle")
         seen.append(current)
         if "role_arn" in settings:
@@ -197,6 +220,11 @@ def check_profile(cfg: config.AwsConfig, name: str) -> None:
 
             sessions.target_for_profile(current, cfg)  # raises a precise error for missing keys
             return
+        served_by = process_target(settings)
+        if served_by is not None and served_by in cfg.profiles:
+            through_process = True
+            current = served_by
+            continue
         has_key, has_secret = "aws_access_key_id" in settings, "aws_secret_access_key" in settings
         if has_key != has_secret:
             missing = "aws_secret_access_key" if has_key else "aws_access_key_id"
@@ -273,16 +301,82 @@ def resolve(
     mfa_code: str | None = None,
     interactive: bool = True,
     open_browser: bool = True,
+    region: str | None = None,
 ) -> Resolved:
     """Working credentials for `profile`: from the caches, by assuming roles (asking for an MFA code
-    once), or by logging in to SSO; one caller at a time per profile across processes."""
+    once), or by logging in to SSO; one caller at a time per profile across processes. `region`:
+    the one the profile will be used in (a switch's -r), else the profile's own, never the shell's
+    previous one."""
     from awsctx import locks
 
     check_profile(cfg, profile)
     settings = cfg.profile(profile)
     lock = os.path.join(paths.lock_dir(), "profile-" + _file_safe(profile) + ".lock")
-    with locks.locked(lock):
-        return _resolve_locked(profile, cfg, settings, mfa_code, interactive, open_browser)
+
+    def say_waiting() -> None:
+        from awsctx import output
+
+        pid = locks.holder(lock)
+        who = f"awsctx process {pid}" if pid else "another awsctx process"
+        output.note(
+            f"waiting for {who}, which is getting the credentials of profile {profile!r} "
+            f"(an MFA code or SSO login there?); giving up after {lock_timeout():g} s ({LOCK_TIMEOUT_VARIABLE})"
+        )
+
+    saved_chain = os.environ.get(PROCESS_CHAIN_VARIABLE)
+    chain = [name for name in (saved_chain or "").split("\n") if name]
+    # Programs botocore starts for these credentials (credential_process) inherit it; programs
+    # awsctx runs later (exec) must not.
+    os.environ[PROCESS_CHAIN_VARIABLE] = "\n".join(chain if profile in chain else [*chain, profile])
+    try:
+        with locks.locked(lock, timeout=lock_timeout(), on_wait=say_waiting, notice_after=locks.NOTICE_AFTER) as waited:
+            if waited:
+                # The holder just resolved this profile: its index entry and cache file serve this
+                # caller too, without a call of its own.
+                found = cached_resolved(profile, settings)
+                if found is not None:
+                    return found
+            return _resolve_locked(profile, cfg, settings, mfa_code, interactive, open_browser, region)
+    finally:
+        if saved_chain is None:
+            os.environ.pop(PROCESS_CHAIN_VARIABLE, None)
+        else:
+            os.environ[PROCESS_CHAIN_VARIABLE] = saved_chain
+
+
+def cached_resolved(profile: str, settings: dict) -> Resolved | None:
+    """Temporary credentials from the AWS CLI cache file awsctx's index names, while good."""
+    import json
+
+    identity = cached_identity(profile, settings)
+    if identity is None or not identity.expiration or not identity.cache_file:
+        return None
+    try:
+        with open(identity.cache_file, "rb") as file:
+            found = json.loads(file.read())["Credentials"]
+        keys = (found["AccessKeyId"], found["SecretAccessKey"], found["SessionToken"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # gone, truncated or another shape: resolve afresh
+    if not all(isinstance(value, str) and value for value in keys):
+        return None
+    return Resolved(identity, *keys)
+
+
+LOCK_TIMEOUT_VARIABLE = "AWSCTX_LOCK_TIMEOUT"
+# Long enough for the holder to finish a device-code login (10 minutes) or an MFA prompt.
+DEFAULT_LOCK_TIMEOUT = 15 * 60.0
+
+
+def lock_timeout() -> float:
+    """How long a switch waits for another process getting the same profile's credentials."""
+    text = os.environ.get(LOCK_TIMEOUT_VARIABLE, "")
+    try:
+        seconds = float(text) if text else DEFAULT_LOCK_TIMEOUT
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < 1e7:
+        raise UserError(f"{LOCK_TIMEOUT_VARIABLE}={text!r} is not a number of seconds")
+    return seconds
 
 
 def _file_safe(name: str) -> str:
@@ -310,7 +404,13 @@ def _sso_target(cfg: config.AwsConfig, profile: str) -> sessions.Target | None:
 
 
 def _resolve_locked(
-    profile: str, cfg: config.AwsConfig, settings: dict, mfa_code: str | None, interactive: bool, open_browser: bool
+    profile: str,
+    cfg: config.AwsConfig,
+    settings: dict,
+    mfa_code: str | None,
+    interactive: bool,
+    open_browser: bool,
+    region: str | None,
 ) -> Resolved:
     import botocore.credentials
 
@@ -324,7 +424,12 @@ def _resolve_locked(
         sso_refreshable = bool(token.get("refreshToken"))
 
     session = awsclient.session(profile)
-    if not session.get_config_variable("region"):
+    # The region the profile will be used in; botocore alone would let the shell's AWS_DEFAULT_REGION
+    # (the previous profile's) win over the profile's own.
+    region = region or config.region_of(settings)
+    if region:
+        session.set_config_variable("region", region)
+    elif not session.get_config_variable("region"):
         # Role chains call STS, which needs a region to sign; us-east-1 is where its global endpoint lives.
         session.set_config_variable("region", "us-east-1")
     cache = _cli_cache()
@@ -340,16 +445,49 @@ def _resolve_locked(
         # With these very credentials: a client left to find its own would run a second resolver
         # (with an in-memory cache) and assume the role again.
         keys = (frozen.access_key, frozen.secret_key, frozen.token)
-        caller = awsclient.client("sts", _sts_region(settings), keys=keys, from_session=session).get_caller_identity()
-    expiry = getattr(credentials, "_expiry_time", None)
-    expiration = int(expiry.timestamp()) if expiry is not None else None
-    kind = getattr(credentials, "method", "") or "unknown"
+        expiry = getattr(credentials, "_expiry_time", None)
+        expiration = int(expiry.timestamp()) if expiry is not None else None
+        kind = getattr(credentials, "method", "") or "unknown"
+        sts = awsclient.client("sts", region or _sts_region(settings), keys=keys, from_session=session)
+        try:
+            caller = sts.get_caller_identity()
+        except (Exception, WaitExpired) as error:
+            # Credentials that STS or the SSO portal just handed out are good whether or not STS
+            # answers now; the account is in the profile. Keys from a file are checked or refused.
+            account = _account_of(settings) if kind in _OBTAINED_KINDS else None
+            if account is None or not awsclient.is_unreachable(error):
+                raise
+            reason = str(error).split("; ")[0] if isinstance(error, (UserError, WaitExpired)) else str(error)
+            identity = Identity(account, _arn_of(settings), expiration, kind, sso_refreshable)
+            identity.unchecked = f"not checked with STS ({output.printable(reason)})"
+            return Resolved(identity, frozen.access_key, frozen.secret_key, frozen.token)
     identity = Identity(caller["Account"], caller["Arn"], expiration, kind, sso_refreshable)
     cache_file = cache.path_of_last() if expiration else None
     if cache_file and not os.path.exists(cache_file):
         cache_file = None
     _remember(profile, settings, identity, cache_file)
     return Resolved(identity, frozen.access_key, frozen.secret_key, frozen.token)
+
+
+# botocore's names for credentials a service handed out just now (so they work).
+_OBTAINED_KINDS = ("assume-role", "sso", "assume-role-with-web-identity")
+
+
+def _account_of(settings: dict) -> str | None:
+    """The account a profile's credentials belong to, from the profile alone."""
+    account = settings.get("sso_account_id")
+    role_arn = settings.get("role_arn")
+    if isinstance(role_arn, str) and role_arn.count(":") >= 5:
+        account = role_arn.split(":")[4]
+    return account if isinstance(account, str) and account else None
+
+
+def _arn_of(settings: dict) -> str:
+    role_arn = settings.get("role_arn")
+    if isinstance(role_arn, str) and role_arn:
+        return role_arn
+    role = settings.get("sso_role_name")
+    return f"role {role} (IAM Identity Center)" if isinstance(role, str) else ""
 
 
 def _sts_region(settings: dict) -> str:

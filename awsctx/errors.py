@@ -13,3 +13,10 @@ class UsageError(UserError):
     """The command line itself is wrong."""
 
     exit_code = 2
+
+
+class WaitExpired(BaseException):
+    """No answer within the bound (AWSCTX_TIMEOUT). A BaseException, like KeyboardInterrupt: raised
+    from a timer in the middle of botocore, it must pass every `except Exception` on its way out."""
+
+    exit_code = 1

@@ -114,6 +114,15 @@ def read_ini(path: str) -> dict[str, tuple[dict, int]] | None:
                 current, current_header = {}, header
                 sections[header] = (current, lineno)
                 continue
+        if (first == "[" or stripped.endswith("]")) and "=" not in stripped and ":" not in stripped:
+            name = stripped.lstrip("[").rstrip("]").strip()
+            missing = "']'" if first == "[" else "'['"
+            raise ConfigError(
+                path,
+                lineno,
+                f"{_show(stripped)} is a section header missing its {missing}",
+                f"write {_show('[' + name + ']')} ({_header_forms(path)})",
+            )
         if current is None:
             raise ConfigError(
                 path,
@@ -207,8 +216,23 @@ def _parse_nested(value: str) -> dict[str, str] | None:
     return nested
 
 
+def _header_forms(path: str) -> str:
+    if path == paths.credentials_file():
+        return "the credentials file names a profile [NAME]"
+    return "the config file names a profile [profile NAME], and [default]"
+
+
+# Keys whose values are secrets: a bad line holding one is named by its key, never quoted.
+_SECRET_KEYS = ("aws_secret_access_key", "aws_session_token", "aws_security_token")
+
+
 def _show(line: str) -> str:
-    """A bad line quoted in a message, shortened so the message stays one line."""
+    """A bad line quoted in a message, shortened so the message stays one line; a line that holds
+    a secret is named by its key alone."""
+    lowered = line.lower()
+    for secret in _SECRET_KEYS:
+        if secret in lowered:
+            return f"the {secret} line (value not shown)"
     return repr(line if len(line) <= 60 else line[:57] + "...")
 
 

@@ -12,8 +12,10 @@ from contextlib import contextmanager
 from awsctx import cachefile, paths
 from awsctx.errors import UserError
 
-# How often a lock with a timeout is tried again: short enough to feel instant once it is released.
+# How often a busy lock is tried again: short enough to feel instant once it is released.
 _RETRY_SECONDS = 0.05
+# How long a wait goes unannounced: a lock held for less than this is not worth a word.
+NOTICE_AFTER = 1.0
 
 
 class LockTimeoutError(UserError):
@@ -25,14 +27,30 @@ class LockTimeoutError(UserError):
         self.path = path
 
 
+def holder(path: str) -> int | None:
+    """The pid the last holder of the lock `path` wrote into it, if any."""
+    try:
+        with open(path, "rb") as file:
+            return int(file.read(32).strip() or b"0") or None
+    except (OSError, ValueError):
+        return None
+
+
 @contextmanager
-def locked(path: str, timeout: float | None = None, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+def locked(
+    path: str,
+    timeout: float | None = None,
+    on_wait: Callable[[], None] | None = None,
+    notice_after: float = 0.0,
+) -> Iterator[bool]:
     """Hold an exclusive lock on the file `path` (created 0600 in a private folder) for the block.
 
     flock locks belong to the open file, so the kernel drops them when a holder dies: no stale locks
     to clean up, and the file is never deleted (deleting it would let two processes lock two files).
+    Yields whether another process held the lock first.
     Not re-entrant: taking the same lock again in one process, even in one thread, waits for itself.
-    `on_wait` is called once when another process holds the lock, before waiting for it.
+    `on_wait` is called once when another process holds the lock and has held it for `notice_after`
+    seconds of this wait. The holder writes its pid into the file, for `holder` to name it.
     """
     try:
         cachefile.ensure_private_dir(os.path.dirname(path))
@@ -42,35 +60,46 @@ def locked(path: str, timeout: float | None = None, on_wait: Callable[[], None] 
     try:
         if os.fstat(descriptor).st_mode & 0o777 != cachefile.PRIVATE_FILE_MODE:
             os.fchmod(descriptor, cachefile.PRIVATE_FILE_MODE)
-        _acquire(descriptor, path, timeout, on_wait)
+        waited = _acquire(descriptor, path, timeout, on_wait, notice_after)
         try:
-            yield
+            try:
+                os.ftruncate(descriptor, 0)
+                os.pwrite(descriptor, f"{os.getpid()}\n".encode(), 0)
+            except OSError:
+                pass  # the pid only names the holder in a waiter's message
+            yield waited
         finally:
             fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)
 
 
-def _acquire(descriptor: int, path: str, timeout: float | None, on_wait: Callable[[], None] | None) -> None:
+def _acquire(
+    descriptor: int, path: str, timeout: float | None, on_wait: Callable[[], None] | None, notice_after: float
+) -> bool:
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return
+        return False
     except BlockingIOError:
         pass
-    if on_wait is not None:
+    started = time.monotonic()
+    if on_wait is not None and notice_after <= 0:
         on_wait()
-    if timeout is None:
+        on_wait = None
+    if timeout is None and on_wait is None:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
-        return
+        return True
     # flock has no timeout of its own; polling avoids signals, which would not be safe in threads.
-    deadline = time.monotonic() + timeout
     while True:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
+            return True
         except BlockingIOError:
             pass
-        left = deadline - time.monotonic()
-        if left <= 0:
+        waited = time.monotonic() - started
+        if on_wait is not None and waited >= notice_after:
+            on_wait()
+            on_wait = None
+        if timeout is not None and waited >= timeout:
             raise LockTimeoutError(path, timeout)
-        time.sleep(min(_RETRY_SECONDS, left))
+        time.sleep(_RETRY_SECONDS)

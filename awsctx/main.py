@@ -8,7 +8,7 @@ import sys
 
 from awsctx import envvars, shells, switch
 from awsctx.commands.table import COMMANDS
-from awsctx.errors import UserError
+from awsctx.errors import UserError, WaitExpired
 
 
 def fast_request(argv: list[str]) -> switch.Request | None:
@@ -40,6 +40,37 @@ def fast_request(argv: list[str]) -> switch.Request | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if sys.stdout is None:  # started with stdout closed (`awsctx >&-`): Python gives None
+        from awsctx import output
+
+        output.error("cannot write the output (standard output is closed)")
+        return 1
+    code = _main(argv)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _drop_stdout()
+    except (OSError, ValueError) as error:
+        # stdout closed or full (`awsctx > /dev/full`): say so once, not in a traceback at exit.
+        _drop_stdout()
+        from awsctx import output
+
+        reason = getattr(error, "strerror", None) or str(error)
+        output.error(f"cannot write the output ({reason})")
+        return 1
+    return code
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit has nothing left to fail on."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until the process ends
+
+
+def _main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
     environ = os.environ
     try:
@@ -64,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         from awsctx import cli
 
         return cli.run(arguments, shell, interactive)
-    except UserError as error:
+    except (UserError, WaitExpired) as error:
         from awsctx import output
 
         output.error(str(error))
@@ -75,5 +106,19 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # `awsctx | head`: the reader left; that is not an error.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_stdout()
         return 0
+    except OSError as error:
+        if error.filename is not None or not _is_stdout_error(error):
+            raise
+        _drop_stdout()
+        from awsctx import output
+
+        output.error(f"cannot write the output ({error.strerror or error})")
+        return 1
+
+
+def _is_stdout_error(error: OSError) -> bool:
+    import errno
+
+    return error.errno in (errno.ENOSPC, errno.EBADF, errno.EIO, errno.EDQUOT)

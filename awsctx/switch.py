@@ -124,7 +124,7 @@ def run(request: Request, shell: str | None, interactive: bool) -> int:
     identity, keys = None, None
     if settings is not None and after.profile:
         # Before anything is printed: a profile without working credentials changes nothing.
-        identity, keys = _credentials(request, after.profile, settings, interactive)
+        identity, keys = _credentials(request, after.profile, settings, interactive, after.region)
     region_only = request.action == REGION_ONLY
     _apply(script, before, after, settings, identity, keys, region_only=region_only)
     sys.stdout.write(script.render())
@@ -158,7 +158,7 @@ def credential_mode(request: Request) -> str:
 
 
 def _credentials(
-    request: Request, profile: str, settings: dict, interactive: bool
+    request: Request, profile: str, settings: dict, interactive: bool, region: str = ""
 ) -> tuple[credentials.Identity | None, credentials.Resolved | None]:
     """(Identity, Resolved for export mode) of the profile's working credentials; (None, None) when
     the user switched them off. From awsctx's index when still good (no botocore, no network)."""
@@ -171,7 +171,9 @@ def _credentials(
         identity = credentials.cached_identity(profile, settings)
         if identity is not None:
             return identity, None
-    resolved = credentials.resolve(profile, config.load(), mfa_code=request.mfa_code, interactive=interactive)
+    resolved = credentials.resolve(
+        profile, config.load(), mfa_code=request.mfa_code, interactive=interactive, region=region or None
+    )
     return resolved.identity, resolved if mode == "export" else None
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import http.client
+import re
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -26,6 +27,7 @@ class StsProxy:
         self.moto_host, self.moto_port = self.moto.get_host_and_port()
         self.calls: collections.Counter[str] = collections.Counter()
         self.faults: list[tuple[str | None, int, str, str]] = []  # (action or None, status, code, message)
+        self.regions: list[str] = []  # the region each request was signed for
         self.lock = threading.Lock()
         proxy = self
 
@@ -36,11 +38,17 @@ class StsProxy:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action", ["?"])[0]
+                scope = re.search(r"Credential=[^/]+/\d+/([^/]+)/", self.headers.get("Authorization") or "")
                 with proxy.lock:
                     proxy.calls[action] += 1
+                    if scope:
+                        proxy.regions.append(scope.group(1))
                     fault = next((f for f in proxy.faults if f[0] in (None, action)), None)
                     if fault:
                         proxy.faults.remove(fault)
+                if fault and fault[1] == 0:
+                    self.close_connection = True  # status 0: drop the connection without an answer
+                    return
                 if fault:
                     payload = _ERROR.format(code=fault[2], message=fault[3]).encode()
                     self.send_response(fault[1])
@@ -70,6 +78,7 @@ class StsProxy:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def fail_next(self, count: int, code: str, message: str, status: int = 400, action: str | None = None) -> None:
+        """Answer the next `count` calls (of `action`, or any) with this error; status 0 drops them."""
         with self.lock:
             self.faults.extend([(action, status, code, message)] * count)
 
@@ -77,6 +86,7 @@ class StsProxy:
         with self.lock:
             self.calls.clear()
             self.faults.clear()
+            self.regions.clear()
 
     def stop(self) -> None:
         self.server.shutdown()

@@ -381,7 +381,7 @@ def test_credential_process_profiles_point_at_an_sso_profile(env: dict[str, str]
     synced(env, "--credential-process")
     profiles = botocore_profiles(home)
     assert profiles["dev.readonly"] == {
-        "credential_process": "awsctx process dev.readonly.sso",
+        "credential_process": f"{AWSCTX} process dev.readonly.sso",
         "region": "us-east-1",
         "aws_account_id": "111111111111",
         "aws_account_alias": "dev",
@@ -403,6 +403,32 @@ def test_boto3_gets_credentials_from_a_synced_profile(env: dict[str, str], home:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == access_key_id_for("100000000003", "PowerUser")
     assert fake.calls["GetRoleCredentials"] == 1
+
+
+def test_credential_process_profiles_work_whatever_path_the_sdk_has(
+    env: dict[str, str], home: Path, fake: FakeSSO
+) -> None:
+    fake.add_account("111111111111", "dev", roles=["ReadOnly"])
+    synced(env, "--credential-process")
+    probe = (
+        "import boto3, sys\n"
+        "credentials = boto3.Session(profile_name=sys.argv[1]).get_credentials().get_frozen_credentials()\n"
+        "print(credentials.access_key)\n"
+    )
+    bare = dict(env, PATH="/usr/bin:/bin")
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "dev.readonly"], env=bare, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == access_key_id_for("111111111111", "ReadOnly")
+
+
+def test_doctor_notices_a_credential_process_program_that_is_gone(env: dict[str, str], home: Path) -> None:
+    config = home / ".aws" / "config"
+    config.write_text(config.read_text() + "\n[profile gone]\ncredential_process = /nowhere/awsctx process x\n")
+    result = subprocess.run([str(AWSCTX), "doctor"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "profile 'gone': credential_process runs '/nowhere/awsctx', which does not exist" in result.stderr
 
 
 # ---------------------------------------------------------------------------- throttling

@@ -54,7 +54,16 @@ def _check_config(report: Report) -> config.AwsConfig | None:
     except UserError as error:
         report.problem(str(error))
         return None
+    config_path = paths.config_file()
+    if not os.path.isfile(config_path):
+        if os.environ.get("AWS_CONFIG_FILE"):
+            report.problem(f"AWS_CONFIG_FILE names {paths.display(config_path)}, which does not exist; fix or unset it")
+        else:
+            report.problem(f"{paths.display(config_path)} does not exist; create it, e.g. with `aws configure`")
     count = len(cfg.profiles)
+    if count == 0:
+        report.problem(f"no profiles in {config.environment_config_hint()}; add one, e.g. with `aws configure`")
+        return cfg
     report.ok(f"{count} profile{'s' if count != 1 else ''} in {config.environment_config_hint()}")
     return cfg
 
@@ -69,8 +78,31 @@ def _check_profiles(report: Report, cfg: config.AwsConfig) -> None:
         except UserError as error:
             bad += 1
             report.problem(str(error))
+        bad += _check_process_program(report, cfg, name)
     if not bad:
         report.ok("every profile has a complete credential set-up")
+
+
+def _check_process_program(report: Report, cfg: config.AwsConfig, name: str) -> int:
+    """A credential_process naming a program that is gone fails in every SDK: 1 when it does."""
+    import shutil
+
+    from awsctx import ini
+
+    line = cfg.profile(name).get("credential_process")
+    words = ini.split_words(line) if isinstance(line, str) else None
+    if not words:
+        return 0
+    program = words[0]
+    found = os.access(program, os.X_OK) if os.path.sep in program else shutil.which(program) is not None
+    if found:
+        return 0
+    report.problem(
+        f"profile {name!r}: credential_process runs {program!r}, which "
+        + ("does not exist or is not executable" if os.path.sep in program else "is not on PATH")
+        + "; fix the path (SDKs run it with their own PATH)"
+    )
+    return 1
 
 
 def _check_cache(report: Report, folder: str, label: str) -> None:

@@ -22,9 +22,9 @@ TYPE_CHECKING = False  # SDKs run this for every client: no `typing`, no argpars
 if TYPE_CHECKING:
     import argparse
 
-# Profiles being served by the `awsctx process` calls above this one, newline-separated: a profile
-# whose credentials come back to `awsctx process` for itself fails at once instead of looping.
-_CHAIN_VARIABLE = "AWSCTX_PROCESS_CHAIN"
+# Profiles being served by the `awsctx process` calls above this one: a profile whose credentials
+# come back to `awsctx process` for itself fails at once instead of looping.
+_CHAIN_VARIABLE = credentials.PROCESS_CHAIN_VARIABLE
 _STATIC_KEYS = ("aws_access_key_id", "aws_secret_access_key")
 # Any of these makes botocore take the credentials from somewhere other than the profile's keys.
 _NOT_STATIC = (

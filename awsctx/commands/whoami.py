@@ -23,7 +23,9 @@ def parser() -> argparse.ArgumentParser:
 def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> int:
     profile, settings, resolved = credentials.resolve_named(namespace.profile, "whoami", namespace.mfa_code)
     identity = resolved.identity
-    alias = _account_alias(settings, resolved)
+    if identity.unchecked:
+        output.note(f"profile {profile!r}: account from the profile, {identity.unchecked}")
+    alias = _account_alias(settings, resolved) if not identity.unchecked else settings.get("aws_account_alias")
     region = config.region_of(settings) or os.environ.get(envvars.REGION, "")
     facts = {
         "profile": profile,
@@ -33,6 +35,7 @@ def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> 
         "region": region or None,
         "expiration": credentials.iso_utc(identity.expiration) if identity.expiration else None,
         "kind": identity.kind,
+        "checked": not identity.unchecked,
     }
     if namespace.json:
         import json
@@ -47,7 +50,7 @@ def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> 
     rows = [
         ("profile", profile),
         ("account", identity.account_id + (f" ({alias})" if alias else "")),
-        ("arn", identity.arn),
+        ("arn", identity.arn + (" (not checked)" if identity.unchecked else "")),
         ("region", region or "(none)"),
         ("expires", expires),
     ]

@@ -257,7 +257,7 @@ def _fresh_profiles(
         profiles[backing] = sso_settings
         # Named profiles only: credential_process is split by shlex (or run by `sh -c` in the Go SDKs).
         profiles[name] = {
-            "credential_process": f"awsctx process {backing}",
+            "credential_process": f"{_program()} process {backing}",
             "region": region,
             # Not sso_account_id: any sso_* key makes the SDKs treat the profile as an SSO one.
             "aws_account_id": grant.account_id,
@@ -416,3 +416,13 @@ def print_diff(before: str, after: str, where: str) -> None:
         )
     )
     sys.stdout.flush()
+
+
+def _program() -> str:
+    """This awsctx, by its absolute path and quoted: an SDK runs credential_process with whatever
+    PATH it has, which may not hold the folder awsctx is installed in."""
+    import shlex
+    import shutil
+
+    path = sys.argv[0] if os.path.basename(sys.argv[0]) == "awsctx" else shutil.which("awsctx") or "awsctx"
+    return shlex.quote(os.path.abspath(path) if os.path.sep in path else path)

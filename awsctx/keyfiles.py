@@ -20,6 +20,8 @@ from awsctx.sso.managed import read_text, replace_text, split_lines
 KEY_ID = "aws_access_key_id"
 SECRET = "aws_secret_access_key"
 PROCESS = "credential_process"
+# The file config.load() caches the parsed config and credentials files in.
+_PARSED_CACHE = "profiles.marshal"
 
 
 @dataclass
@@ -168,6 +170,16 @@ class Edit:
             raise UserError(f"{paths.display(self.path)} changed while awsctx was editing it; run the command again")
         _check(after, self.path, self.expected)
         replace_text(self.path, after)
+        forget_parsed_files()
+
+
+def forget_parsed_files() -> None:
+    """Delete awsctx's cache of the parsed files (config.load's): it holds the settings of the
+    credentials file, secrets included, and must not keep a key that left the file."""
+    try:
+        os.unlink(os.path.join(paths.cache_dir(), _PARSED_CACHE))
+    except FileNotFoundError:
+        pass
 
 
 def _sections(path: str) -> dict[str, dict]:

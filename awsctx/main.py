@@ -85,6 +85,10 @@ def _main(argv: list[str] | None = None) -> int:
             from awsctx.commands import process
 
             return process.serve(arguments[1])
+        if len(arguments) == 3 and arguments[:2] == ["process", "--keyring"] and not arguments[2].startswith("-"):
+            from awsctx.commands import process
+
+            return process.serve_keyring(arguments[2])
         shell = environ.get(envvars.SHELL_MODE) or None
         if shell is not None and shell not in shells.SUPPORTED:
             shell = None

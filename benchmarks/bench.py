@@ -90,6 +90,9 @@ class Case:
 
 SSO_HOME = "sso"
 SSO_PROFILES = 3000
+# A home of 200 profiles plus a profile whose keys are in a real OS keyring and a role assumed from
+# it (keyring_bench.py); the keyring daemon is stopped before timing.
+KEYRING_HOME = "keyring"
 
 
 SIZES = (200, 5000)
@@ -273,6 +276,16 @@ CASES: list[Case] = [
         name="process, static keys",
         before=_PROCESS.before + "\nlocal __bench_profile=$BENCH_STATIC_PROFILE __bench_key=AKIAEXAMPLESTATIC001",
         note="keys from the credentials file",
+    ),
+    dataclasses.replace(
+        _PROCESS,
+        profiles=SIZES[0],
+        home=KEYRING_HOME,
+        target=3.0,
+        name="process, role on keyring keys",
+        before=_PROCESS.before
+        + "\nlocal __bench_profile=$BENCH_KEYRING_ROLE_PROFILE __bench_key=$BENCH_KEYRING_ROLE_KEY",
+        note="role cached; its source's keys in the OS keyring, whose daemon is stopped",
     ),
 ]
 
@@ -723,6 +736,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         homes: dict[tuple[str, int], Home] = {}
         for kind, size in sorted({case.home_key for case in cases}):
+            if kind == KEYRING_HOME:
+                import keyring_bench
+
+                home = write_home(folder / f"home-keyring{size}", size)
+                try:
+                    home.facts.update(keyring_bench.build_home(home.root, home.environment(), arguments.awsctx))
+                except (RuntimeError, OSError, subprocess.SubprocessError) as error:
+                    print(f"awsctx benchmark: not measured: keyring case: {error}", file=sys.stderr)
+                    cases = [case for case in cases if case.home != KEYRING_HOME]
+                    continue
+                homes[(kind, size)] = home
+                continue
             if kind != SSO_HOME:
                 homes[(kind, size)] = write_home(folder / f"home{size}", size)
                 continue

@@ -14,9 +14,15 @@ from awsctx.errors import UserError
 class Report:
     def __init__(self) -> None:
         self.problems = 0
+        self.warnings = 0
 
     def ok(self, text: str) -> None:
         output.success(text)
+
+    def warn(self, text: str) -> None:
+        """Something that works but should not stay so (plain-text or old keys): no failure status."""
+        self.warnings += 1
+        sys.stderr.write(f"! {output.printable(text)}\n")
 
     def problem(self, text: str) -> None:
         self.problems += 1
@@ -35,6 +41,7 @@ def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> 
     cfg = _check_config(report)
     if cfg is not None:
         _check_profiles(report, cfg)
+        _check_keys(report, cfg)
     for folder, label in (
         (paths.cli_cache_dir(), "AWS CLI credential cache"),
         (paths.sso_cache_dir(), "SSO token cache"),
@@ -42,6 +49,8 @@ def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> 
     ):
         _check_cache(report, folder, label)
     _check_integration(report)
+    if report.warnings:
+        sys.stderr.write(f"{report.warnings} warning{'s' if report.warnings > 1 else ''}\n")
     if report.problems:
         sys.stderr.write(f"{report.problems} problem{'s' if report.problems > 1 else ''} found\n")
         return 1
@@ -103,6 +112,40 @@ def _check_process_program(report: Report, cfg: config.AwsConfig, name: str) -> 
         + "; fix the path (SDKs run it with their own PATH)"
     )
     return 1
+
+
+def _check_keys(report: Report, cfg: config.AwsConfig) -> None:
+    """Long-term keys in plain text, and keys in the keyring older than keys.MAX_AGE_DAYS. Offline:
+    the age is the one the keyring entry holds (IAM's CreateDate when `keys add` could ask it)."""
+    from awsctx import keystore
+    from awsctx.commands import keys
+
+    in_keyring, plain = keys.long_term_profiles(cfg)
+    for name in plain:
+        where = cfg.origin(name)
+        report.warn(
+            f"profile {name!r} keeps a long-term secret key in plain text"
+            f"{f' ({where})' if where else ''}; move it to the OS keyring: awsctx keys add {name} --from-credentials"
+        )
+    if not in_keyring:
+        return
+    try:
+        store = keystore.backend()
+        entries = {name: keystore.read(name, store) for name in in_keyring}
+    except UserError as error:
+        report.problem(f"profiles {', '.join(in_keyring)} read their keys from the OS keyring, but: {error}")
+        return
+    for name, entry in entries.items():
+        if entry is None:
+            report.problem(f"profile {name!r} reads its keys from the OS keyring, holding none: awsctx keys add {name}")
+        elif entry.age_days() > keys.MAX_AGE_DAYS:
+            report.warn(
+                f"the access key of profile {name!r} is {entry.age_days()} days old; "
+                f"rotate it: awsctx keys rotate {name}"
+            )
+    fresh = [name for name, entry in entries.items() if entry is not None and entry.age_days() <= keys.MAX_AGE_DAYS]
+    if fresh:
+        report.ok(f"{len(fresh)} profile{'s' if len(fresh) != 1 else ''} with keys in the OS keyring, none overdue")
 
 
 def _check_cache(report: Report, folder: str, label: str) -> None:

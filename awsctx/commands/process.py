@@ -15,7 +15,7 @@ import json
 import os
 import sys
 
-from awsctx import config, credentials, ini, output
+from awsctx import config, credentials, ini, keystore, output
 from awsctx.errors import UserError
 
 TYPE_CHECKING = False  # SDKs run this for every client: no `typing`, no argparse on a cache hit
@@ -47,11 +47,29 @@ def parser() -> argparse.ArgumentParser:
         description="credential_process helper: print a profile's credentials as JSON from awsctx's cache.",
     )
     cli.add_profile(found, optional=False)
+    found.add_argument(
+        "--keyring", action="store_true", help="the profile's long-term keys from the OS keyring (awsctx keys add)"
+    )
     return found
 
 
 def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> int:
+    if namespace.keyring:
+        return serve_keyring(namespace.profile)
     return serve(namespace.profile)
+
+
+def serve_keyring(profile: str) -> int:
+    """Print the long-term keys `awsctx keys add` put in the OS keyring for `profile`."""
+    from awsctx import keystore
+
+    entry = keystore.read(profile)
+    if entry is None:
+        raise UserError(f"the OS keyring holds no keys for profile {profile!r}; add them: awsctx keys add {profile}")
+    document = {"Version": 1, "AccessKeyId": entry.access_key_id, "SecretAccessKey": entry.secret_access_key}
+    sys.stdout.write(json.dumps(document) + "\n")
+    sys.stdout.flush()
+    return 0
 
 
 def serve(profile: str) -> int:
@@ -65,6 +83,8 @@ def serve(profile: str) -> int:
             f"({' -> '.join([*chain, profile])}); point credential_process at the profile that holds them"
         )
     settings = cfg.profile(profile)
+    if keystore.is_keyring_process(settings) == profile:
+        return serve_keyring(profile)
     document = _static(settings) or _cached(profile, settings)
     if document is None:
         document = _refresh(profile, cfg, chain)

@@ -28,6 +28,7 @@ commands (each has --help):
   awsctx sso sync            write profiles for every account and role an SSO session reaches
   awsctx process NAME        credential_process helper for any SDK
   awsctx doctor              check the config files, caches and shell integration
+  awsctx keys add|list|rotate|rm NAME   long-term keys in the OS keyring; key rotation
 """
 
 

@@ -20,6 +20,7 @@ COMMANDS = {
     "sso": ("sso", False),
     "process": ("process", False),
     "doctor": ("doctor", False),
+    "keys": ("keys", False),
     "use": ("use", True),
 }
 # What a command line with no command word is.

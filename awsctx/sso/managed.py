@@ -395,6 +395,23 @@ def write_config(config_path: str, before: str, after: str) -> None:
         ) from None
 
 
+def replace_text(path: str, text: str) -> None:
+    """Replace a user's file in one step, its mode kept, with no backup; a symbolic link keeps
+    pointing at the file, which is what gets replaced."""
+    real = os.path.realpath(path)
+    try:
+        mode = os.stat(real).st_mode & 0o7777 if os.path.exists(real) else 0o600
+        if not os.path.isdir(os.path.dirname(real)):
+            from awsctx import cachefile
+
+            cachefile.ensure_private_dir(os.path.dirname(real))
+        _replace(real, text, mode)
+    except OSError as error:
+        raise UserError(
+            f"cannot write {paths.display(error.filename or path)} ({error.strerror or error}); check its permissions"
+        ) from None
+
+
 def _replace(path: str, text: str, mode: int) -> None:
     from awsctx import cachefile
 

@@ -214,6 +214,15 @@ def replace_file(path: str, data: bytes, mode: int) -> None:
         raise
 
 
+def why_not_written(error: OSError) -> str:
+    """Why a write failed and what to do, as a user reads it: a full disk is said to be full."""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full" if error.errno == errno.ENOSPC else "the disk quota is exceeded"
+    if error.errno == errno.EROFS:
+        return "the file system is read-only"
+    return f"{error.strerror or error}; check its permissions"
+
+
 def _remove_stale_temporaries(folder: str, base: str) -> None:
     """Temporary files of `replace_file` for `path` whose process is gone (killed mid-write)."""
     prefix = f".{base}."

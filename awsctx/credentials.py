@@ -279,7 +279,7 @@ def _cli_cache():
                 cachefile.write_atomic(path, data.encode("utf-8"))
             except OSError as error:
                 # Credentials already obtained are not thrown away for a cache: used from memory.
-                self.unwritable = f"{paths.display(path)} ({_os_reason(error)})"
+                self.unwritable = f"{paths.display(path)} ({cachefile.why_not_written(error)})"
 
         def path_of_last(self) -> str | None:
             return self._convert_cache_key(self.last_key) if self.last_key else None
@@ -302,19 +302,6 @@ def _cli_entry_usable(entry: dict, parse_timestamp) -> bool:
     except Exception:  # dateutil raises several kinds; any of them makes the entry unusable
         return False
     return True
-
-
-def _os_reason(error: OSError) -> str:
-    """Why a write failed, as a user reads it: a full disk or a read-only one said plainly."""
-    import errno
-
-    if error.errno == errno.ENOSPC:
-        return "the disk is full"
-    if error.errno == errno.EROFS:
-        return "the file system is read-only"
-    if error.errno == errno.EDQUOT:
-        return "the disk quota is exceeded"
-    return error.strerror or str(error)
 
 
 def resolve(

@@ -86,10 +86,10 @@ def awsctx_view() -> View:
 def with_secrets(loaded: config.AwsConfig) -> dict:
     """The profiles with their secret values read back: load() itself, and so its cache, holds none."""
     profiles = {}
-    for name, settings in loaded.profiles.items():
+    for name, found in loaded.profiles.items():
         for key in config.SECRET_KEYS:
-            assert settings.get(key, config.SECRET) == config.SECRET, f"{name}: {key} holds its value"
-        profiles[name] = {**settings, **config.secrets(loaded, name)}
+            assert found.get(key, config.SECRET) == config.SECRET, f"{name}: {key} holds its value"
+        profiles[name] = {**found, **config.secrets(loaded, name)}
     return profiles
 
 

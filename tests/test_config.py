@@ -509,3 +509,15 @@ def test_seed_profiles(aws: Path) -> None:
     assert config.secrets(loaded, "default") == {"aws_secret_access_key": "123456"}
     assert str(loaded.origin("mirego")) == "~/.aws/credentials line 5"
     assert str(loaded.origin("client2")) == "~/.aws/config line 15"
+
+
+def test_a_long_indented_block_is_read_in_linear_time(tmp_path: Path) -> None:
+    # 400,000 nested lines: under a second when linear; the quadratic reader took 10 s for 100,000,
+    # so about 160 s here, and the subprocess's timeout fails the test long before.
+    path = tmp_path / "config"
+    path.write_text("[profile long]\ns3 =\n" + "".join(f"  k{i} = v{i}\n" for i in range(400_000)))
+    script = "import sys; from awsctx import ini; print(len(ini.read_ini(sys.argv[1])['profile long'][0]['s3']))"
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "400000"

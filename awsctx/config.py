@@ -7,7 +7,6 @@ switch and Tab do not scan thousands of profiles on every call.
 
 from __future__ import annotations
 
-import marshal
 import os
 import sys
 
@@ -100,7 +99,13 @@ class UnknownProfileError(UserError):
 
 
 # Raised whenever the parsing changes, so that no cache holds what an older parser made of a file.
-_CACHE_FORMAT = 3
+_CACHE_FORMAT = 4
+# What the digest of profiles.marshal is made for: no other sealed file passes for it.
+_CACHE_PURPOSE = b"profiles"
+# Settings whose values are secrets: `load` gives `SECRET` in their place, so that no cache holds them.
+SECRET_KEYS = ("aws_secret_access_key", "aws_session_token", "aws_security_token")
+# Not a value the files can hold (a NUL byte): never mistaken for a real secret.
+SECRET = "\x00secret: read it with config.secret()"
 # A file changed this recently may change again within the same timestamp tick unseen: not cached.
 _RACY_SECONDS = 2
 
@@ -135,12 +140,18 @@ def _stat(path: str) -> tuple[int, int, int, int] | None:
 
 
 def _read_cache(cache_path: str, key: tuple) -> AwsConfig | None:
-    try:
-        with open(cache_path, "rb") as file:
-            stored_key, profiles, sso_sessions, services, origins, credential_names = marshal.loads(file.read())
-    except (OSError, EOFError, ValueError, TypeError):
-        return None  # missing, unreadable or corrupt: parse again and replace it
-    if stored_key != key:
+    found = cachefile.unseal(cache_path, _CACHE_PURPOSE)
+    # Sealed by this user's awsctx, so the shape is checked only as far as a bug of its own could break it.
+    if not isinstance(found, tuple) or len(found) != 6 or found[0] != key:
+        return None  # missing, untrusted, corrupt or stale: parse again and replace it
+    _, profiles, sso_sessions, services, origins, credential_names = found
+    if not (
+        isinstance(profiles, dict)
+        and isinstance(sso_sessions, dict)
+        and isinstance(services, dict)
+        and isinstance(origins, dict)
+        and isinstance(credential_names, list)
+    ):
         return None
     config = AwsConfig(key[3], key[4])
     config.profiles, config.sso_sessions, config.services, config.origins = profiles, sso_sessions, services, origins
@@ -155,15 +166,16 @@ def _write_cache(cache_path: str, key: tuple, config: AwsConfig, stats: tuple) -
     if any(stat is not None and now - stat[0] < _RACY_SECONDS * 1_000_000_000 for stat in stats):
         return
     try:
-        blob = marshal.dumps(
-            (key, config.profiles, config.sso_sessions, config.services, config.origins, config.credential_names)
+        cachefile.seal(
+            cache_path,
+            _CACHE_PURPOSE,
+            (key, config.profiles, config.sso_sessions, config.services, config.origins, config.credential_names),
         )
-        cachefile.write_atomic(cache_path, blob)
     except (OSError, ValueError):
         pass  # a cache that cannot be written only costs speed
 
 
-def _parse(config_path: str, credentials_path: str) -> AwsConfig:
+def _parse(config_path: str, credentials_path: str, keep_secrets: bool = False) -> AwsConfig:
     config = AwsConfig(config_path, credentials_path)
     sections = read_ini(config_path)
     if sections is not None:
@@ -197,12 +209,26 @@ def _parse(config_path: str, credentials_path: str) -> AwsConfig:
             else:
                 config.profiles[name] = settings
                 config.origins[name] = (1, lineno)
+    if not keep_secrets:
+        for settings in config.profiles.values():
+            for name in SECRET_KEYS:
+                if name in settings:
+                    settings[name] = SECRET
     return config
 
 
 def uses_sso(settings: dict) -> bool:
     """Whether a profile logs in to IAM Identity Center itself (a session, or a legacy start URL)."""
     return "sso_session" in settings or "sso_start_url" in settings
+
+
+def secrets(cfg: AwsConfig, profile: str) -> dict[str, object]:
+    """The secret settings (`SECRET_KEYS`) of `profile` with their values, read from the files now:
+    `load` keeps only the fact that they are set."""
+    if not any(name in cfg.profile(profile) for name in SECRET_KEYS):
+        return {}
+    settings = _parse(cfg.config_path, cfg.credentials_path, keep_secrets=True).profiles.get(profile, {})
+    return {name: settings[name] for name in SECRET_KEYS if name in settings}
 
 
 def region_of(settings: dict) -> str | None:

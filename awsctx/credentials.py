@@ -8,7 +8,6 @@ index, so that the next switch to the profile reads one small file and imports n
 
 from __future__ import annotations
 
-import marshal
 import os
 import time
 
@@ -22,9 +21,8 @@ if TYPE_CHECKING:
 # Temporary credentials with less than this left are refreshed rather than trusted (botocore
 # itself refreshes assumed roles 15 minutes ahead and insists 10 minutes ahead).
 REFRESH_MARGIN_SECONDS = 10 * 60
-# Settings that are secrets: never stored in awsctx's index, never compared through it.
-_SECRET_KEYS = ("aws_secret_access_key", "aws_session_token", "aws_security_token")
 _INDEX_FILE = "identities.marshal"
+_INDEX_PURPOSE = b"identities"
 
 
 class Identity:
@@ -82,7 +80,7 @@ def process_document(resolved: Resolved) -> dict:
 
 
 def _public_settings(settings: dict) -> dict:
-    return {key: value for key, value in settings.items() if key not in _SECRET_KEYS}
+    return {key: value for key, value in settings.items() if key not in config.SECRET_KEYS}
 
 
 def _index_path() -> str:
@@ -90,12 +88,27 @@ def _index_path() -> str:
 
 
 def _read_index() -> dict:
-    try:
-        with open(_index_path(), "rb") as file:
-            version, index = marshal.loads(file.read())
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}  # missing or corrupt: a miss, rewritten after the next resolution
-    return index if version == __version__ and isinstance(index, dict) else {}
+    found = cachefile.unseal(_index_path(), _INDEX_PURPOSE)
+    if not isinstance(found, tuple) or len(found) != 2 or found[0] != __version__ or not isinstance(found[1], dict):
+        return {}  # missing, untrusted or corrupt: a miss, rewritten after the next resolution
+    return found[1]
+
+
+# Each field of an index entry and its type: an entry of any other shape is a miss.
+_ENTRY_FIELDS = {
+    "settings": dict,
+    "account_id": str,
+    "arn": str,
+    "expiration": int,
+    "kind": str,
+    "sso_refreshable": bool,
+    "cache_file": str,
+    "cache_mtime": int,
+}
+
+
+def _valid_entry(entry: object) -> bool:
+    return isinstance(entry, dict) and all(isinstance(entry.get(name), kind) for name, kind in _ENTRY_FIELDS.items())
 
 
 def cached_identity(profile: str, settings: dict, now: float | None = None) -> Identity | None:
@@ -104,8 +117,8 @@ def cached_identity(profile: str, settings: dict, now: float | None = None) -> I
     Good means: the profile's settings have not changed since, temporary credentials have more than
     the refresh margin left, and the AWS CLI cache file that holds them is still the same file.
     """
-    entry = _read_index().get(profile)
-    if not entry or entry["settings"] != _public_settings(settings):
+    entry = _read_index().get(profile) or {}
+    if not _valid_entry(entry) or entry["settings"] != _public_settings(settings):
         return None
     expiration = entry["expiration"]
     if expiration and expiration - (now or time.time()) < REFRESH_MARGIN_SECONDS:
@@ -145,13 +158,13 @@ def _remember(profile: str, settings: dict, identity: Identity, cache_file: str 
         "cache_file": cache_file or "",
         "cache_mtime": mtime,
     }
-    with locks.locked(_index_path() + ".lock"):
-        index = _read_index()
-        index[profile] = entry
-        try:
-            cachefile.write_atomic(_index_path(), marshal.dumps((__version__, index)))
-        except (OSError, ValueError):
-            pass  # an index that cannot be written costs speed, never correctness
+    try:
+        with locks.locked(_index_path() + ".lock"):
+            index = _read_index()
+            index[profile] = entry
+            cachefile.seal(_index_path(), _INDEX_PURPOSE, (__version__, index))
+    except (OSError, ValueError, UserError):
+        pass  # an index that cannot be written (nor locked) costs speed, never correctness
 
 
 # The profiles being resolved by the awsctx processes above this one, newline-separated: a
@@ -260,20 +273,23 @@ class _Prompter:
 
 
 def _cli_cache():
-    """The AWS CLI's credential cache (~/.aws/cli/cache), written atomically, remembering its last key."""
+    """The AWS CLI's credential cache (~/.aws/cli/cache), read as every cache is (bounded, and only
+    entries of the shape botocore uses: any other is a miss), written atomically when it can be
+    (when not, the credentials serve from memory), remembering its last key."""
     import json
 
-    from botocore.utils import JSONFileCache
+    from botocore.utils import JSONFileCache, parse_timestamp
 
     class CliCache(JSONFileCache):
         last_key: str | None = None
+        unwritable: str | None = None  # why the last write failed
 
         def __getitem__(self, cache_key: str) -> dict:
             self.last_key = cache_key
-            try:
-                return super().__getitem__(cache_key)
-            except Exception:
-                raise KeyError(cache_key) from None
+            found = cachefile.load_json(self._convert_cache_key(cache_key))
+            if found is None or not _cli_entry_usable(found, parse_timestamp):
+                raise KeyError(cache_key)
+            return found
 
         def __contains__(self, cache_key: object) -> bool:
             # botocore asks `in` and then reads: "in" must mean "readable", or a corrupt file raises.
@@ -286,12 +302,34 @@ def _cli_cache():
         def __setitem__(self, cache_key: str, value: object) -> None:
             self.last_key = cache_key
             data = self._dumps(value) if hasattr(self, "_dumps") else json.dumps(value, default=str)
-            cachefile.write_atomic(self._convert_cache_key(cache_key), data.encode("utf-8"))
+            path = self._convert_cache_key(cache_key)
+            try:
+                cachefile.write_atomic(path, data.encode("utf-8"))
+            except OSError as error:
+                # Credentials already obtained are not thrown away for a cache: used from memory.
+                self.unwritable = f"{paths.display(path)} ({cachefile.why_not_written(error)})"
 
         def path_of_last(self) -> str | None:
             return self._convert_cache_key(self.last_key) if self.last_key else None
 
     return CliCache(working_dir=paths.cli_cache_dir())
+
+
+def _cli_entry_usable(entry: dict, parse_timestamp) -> bool:
+    """An AWS CLI cache entry botocore can use without failing: string keys and a readable expiry."""
+    found = entry.get("Credentials")
+    if not isinstance(found, dict):
+        return False
+    if not all(isinstance(found.get(key), str) for key in ("AccessKeyId", "SecretAccessKey", "SessionToken")):
+        return False
+    expiration = found.get("Expiration")
+    if not isinstance(expiration, str):
+        return False
+    try:
+        parse_timestamp(expiration)
+    except Exception:  # dateutil raises several kinds; any of them makes the entry unusable
+        return False
+    return True
 
 
 def resolve(
@@ -314,8 +352,6 @@ def resolve(
     lock = os.path.join(paths.lock_dir(), "profile-" + _file_safe(profile) + ".lock")
 
     def say_waiting() -> None:
-        from awsctx import output
-
         pid = locks.holder(lock)
         who = f"awsctx process {pid}" if pid else "another awsctx process"
         output.note(
@@ -463,6 +499,9 @@ def _resolve_locked(
             return Resolved(identity, frozen.access_key, frozen.secret_key, frozen.token)
     identity = Identity(caller["Account"], caller["Arn"], expiration, kind, sso_refreshable)
     cache_file = cache.path_of_last() if expiration else None
+    if cache.unwritable:
+        output.note(f"could not write the AWS CLI cache file {cache.unwritable}; the credentials are used from memory")
+        cache_file = None
     if cache_file and not os.path.exists(cache_file):
         cache_file = None
     _remember(profile, settings, identity, cache_file)
@@ -505,8 +544,6 @@ def profile_or_current(name: str | None, command: str) -> str:
 def resolve_named(name: str | None, command: str, mfa_code: str | None = None) -> tuple[str, dict, Resolved]:
     """(profile, its settings, working credentials) for NAME or the active profile, for a command
     that runs where a person may answer an MFA prompt or an SSO login."""
-    from awsctx import output
-
     profile = profile_or_current(name, command)
     cfg = config.load()
     resolved = resolve(profile, cfg, mfa_code=mfa_code, interactive=output.can_ask())

@@ -71,8 +71,9 @@ def read_ini(path: str) -> dict[str, tuple[dict, int]] | None:
     key: str | None = None
     indent_level = 0
     blank_lines = 0  # blank lines since the last value line: kept inside a multi-line value
-    # Values with continuation lines (settings, key, line numbers of those lines), finished below.
-    multiline: list[tuple[dict, str, list[int]]] = []
+    # Values with continuation lines (settings, key, line numbers of those lines, the value's pieces),
+    # joined below: adding each line to the string would copy it every time, quadratic in its length.
+    multiline: list[tuple[dict, str, list[int], list[str]]] = []
     intern = sys.intern  # a local: looked up once, not on each of thousands of lines
 
     for lineno, line in enumerate(lines, start=1):
@@ -88,10 +89,12 @@ def read_ini(path: str) -> dict[str, tuple[dict, int]] | None:
         if indent > indent_level and key is not None and current is not None:
             # A continuation line: part of the value above.
             if not multiline or multiline[-1][0] is not current or multiline[-1][1] != key:
-                multiline.append((current, key, [lineno]))
+                multiline.append((current, key, [lineno], [current[key]]))
             else:
                 multiline[-1][2].append(lineno)
-            current[key] += "\n" * (blank_lines + 1) + stripped
+            pieces = multiline[-1][3]
+            pieces.append("\n" * (blank_lines + 1))
+            pieces.append(stripped)
             blank_lines = 0
             continue
         blank_lines = 0
@@ -154,8 +157,8 @@ def read_ini(path: str) -> dict[str, tuple[dict, int]] | None:
     # Lines of [DEFAULT] blocks botocore cannot split: an error only in a section that inherits them,
     # since botocore splits each section's values, not [DEFAULT] itself.
     bad_defaults: dict[str, int] = {}
-    for settings, name, linenos in multiline:
-        value = settings[name].rstrip()
+    for settings, name, linenos, pieces in multiline:
+        value = "".join(pieces).rstrip()
         if not value.startswith("\n"):
             settings[name] = value
             continue

@@ -20,8 +20,6 @@ from awsctx.sso.managed import read_text, replace_text, split_lines
 KEY_ID = "aws_access_key_id"
 SECRET = "aws_secret_access_key"
 PROCESS = "credential_process"
-# The file config.load() caches the parsed config and credentials files in.
-_PARSED_CACHE = "profiles.marshal"
 
 
 @dataclass
@@ -169,17 +167,8 @@ class Edit:
         if read_text(self.path) != self.before:
             raise UserError(f"{paths.display(self.path)} changed while awsctx was editing it; run the command again")
         _check(after, self.path, self.expected)
+        # config.load's cache holds no secret and is keyed by the files' stat: nothing to forget.
         replace_text(self.path, after)
-        forget_parsed_files()
-
-
-def forget_parsed_files() -> None:
-    """Delete awsctx's cache of the parsed files (config.load's): it holds the settings of the
-    credentials file, secrets included, and must not keep a key that left the file."""
-    try:
-        os.unlink(os.path.join(paths.cache_dir(), _PARSED_CACHE))
-    except FileNotFoundError:
-        pass
 
 
 def _sections(path: str) -> dict[str, dict]:

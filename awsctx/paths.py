@@ -29,8 +29,11 @@ def display(path: str) -> str:
 
 
 def cache_dir() -> str:
-    """awsctx's own cache (the AWS CLI's caches live under ~/.aws)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    """awsctx's own cache (the AWS CLI's caches live under ~/.aws). A relative XDG_CACHE_HOME is
+    ignored, as the XDG specification says: it would put the caches in whatever folder awsctx runs in."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "awsctx")
 
 

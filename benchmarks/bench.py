@@ -234,6 +234,26 @@ _PROCESS = Case(
 )
 
 
+# The INI reader on one profile holding a 100,000-line indented block, the awsctx cache removed
+# before each call so that the parse is what is timed: linear in the block, which adding each line
+# to the value made quadratic (10 s at 100,000 lines).
+_LONG_BLOCK = Case(
+    name="list, 100k-line block",
+    profiles=0,
+    setup=(
+        '"$BENCH_PYTHON" -c \'import sys; sys.stdout.write("[profile long]\\ns3 =\\n" + '
+        '"".join(f"  k{i} = v{i}\\n" for i in range(100000)))\' >"$BENCH_OUT.ini"'
+    ),
+    before=(
+        'export AWS_CONFIG_FILE="$BENCH_OUT.ini" AWS_SHARED_CREDENTIALS_FILE="$BENCH_OUT.none"\n'
+        'export XDG_CACHE_HOME="$HOME/.cache-cold"; rm -rf "$XDG_CACHE_HOME"'
+    ),
+    command='awsctx | cat >"$BENCH_OUT"',
+    check='BENCH_WHY="printed: $(head -c 80 "$BENCH_OUT")"\n[[ $(<"$BENCH_OUT") == long ]]',
+    note="awsctx cache removed before each call",
+)
+
+
 def _at(case: Case, profiles: int, target: float | None = None, **changes: str) -> Case:
     """A case template above (profiles=0) placed in the home of `profiles` profiles."""
     return dataclasses.replace(case, profiles=profiles, target=target, **changes)
@@ -257,6 +277,7 @@ CASES: list[Case] = [
     _at(_SWITCH_CACHED, 5000, target=3.0),
     _at(_TAB, 200),
     _at(_TAB, 5000, target=3.0),
+    _at(_LONG_BLOCK, 200),
     # The home `awsctx sso sync` writes: 1,000 accounts x 3 roles (sso_bench.py), the same targets.
     _at(_LIST, SSO_PROFILES, target=3.0, home=SSO_HOME, name="list, synced"),
     _at(_SWITCH, SSO_PROFILES, target=3.0, home=SSO_HOME, name="switch, synced", note="credentials cached"),
@@ -717,6 +738,12 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         default=15,
         help="rounds of prompt_bench.py (1,000 prompt renders each, bash, zsh and fish) run after; 0: none",
     )
+    parser.add_argument(
+        "--case",
+        action="append",
+        metavar="NAME",
+        help="run only the cases whose name starts with NAME (repeatable), e.g. --case switch --case Tab",
+    )
     arguments = parser.parse_args(argv)
     if arguments.runs < 1:
         parser.error("--runs must be at least 1")
@@ -729,6 +756,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
     cases = [BASELINE, *(case for case in CASES if not (arguments.no_sso and case.home == SSO_HOME))]
+    if arguments.case:
+        cases = [cases[0], *(case for case in cases[1:] if case.name.startswith(tuple(arguments.case)))]
     started = time.monotonic()
     folder = Path(tempfile.mkdtemp(prefix="awsctx-bench-"))
     sync_report = None

@@ -80,7 +80,17 @@ def awsctx_view() -> View:
     except ini.ConfigError as error:
         assert_one_line(str(error))
         return None
-    return loaded.profiles, loaded.sso_sessions, loaded.services
+    return with_secrets(loaded), loaded.sso_sessions, loaded.services
+
+
+def with_secrets(loaded: config.AwsConfig) -> dict:
+    """The profiles with their secret values read back: load() itself, and so its cache, holds none."""
+    profiles = {}
+    for name, found in loaded.profiles.items():
+        for key in config.SECRET_KEYS:
+            assert found.get(key, config.SECRET) == config.SECRET, f"{name}: {key} holds its value"
+        profiles[name] = {**found, **config.secrets(loaded, name)}
+    return profiles
 
 
 def assert_one_line(message: str) -> None:
@@ -489,12 +499,25 @@ def test_seed_profiles(aws: Path) -> None:
         file.chmod(0o600)
     loaded = config.load()
     assert list(loaded.profiles) == SEED_PROFILES
-    assert (loaded.profiles, loaded.sso_sessions, loaded.services) == botocore_view()
+    assert (with_secrets(loaded), loaded.sso_sessions, loaded.services) == botocore_view()
     assert loaded.profiles["client2-with-sso"]["sso_role_name"] == "xyz"
     assert loaded.profiles["default"] == {
         "region": "us-east-1",
         "aws_access_key_id": "AKIAEXAMPLEDEFAULT00",
-        "aws_secret_access_key": "123456",
+        "aws_secret_access_key": config.SECRET,
     }
+    assert config.secrets(loaded, "default") == {"aws_secret_access_key": "123456"}
     assert str(loaded.origin("mirego")) == "~/.aws/credentials line 5"
     assert str(loaded.origin("client2")) == "~/.aws/config line 15"
+
+
+def test_a_long_indented_block_is_read_in_linear_time(tmp_path: Path) -> None:
+    # 400,000 nested lines: under a second when linear; the quadratic reader took 10 s for 100,000,
+    # so about 160 s here, and the subprocess's timeout fails the test long before.
+    path = tmp_path / "config"
+    path.write_text("[profile long]\ns3 =\n" + "".join(f"  k{i} = v{i}\n" for i in range(400_000)))
+    script = "import sys; from awsctx import ini; print(len(ini.read_ini(sys.argv[1])['profile long'][0]['s3']))"
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "400000"

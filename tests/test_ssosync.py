@@ -7,6 +7,7 @@ two commands to awsctx.ssosync and awsctx.process and hands everything else to t
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import subprocess
@@ -599,3 +600,44 @@ def test_markers_name_the_session_as_written() -> None:
     )
     (block,) = managed.find_blocks(lines, "config")
     assert (block.session, block.begin, block.end) == ('a "b"', 0, 1)
+
+
+def test_a_temporary_file_a_killed_sync_left_is_removed_by_the_next(
+    env: dict[str, str], home: Path, fake: FakeSSO
+) -> None:
+    (home / ".aws").chmod(0o755)
+    config_path(home).chmod(0o644)
+    # What a sync killed mid-write leaves: the whole new config, under the pid of a process now gone.
+    stray = home / ".aws" / ".config.99999999.tmp"
+    stray.write_text("[profile half-written]\n")
+    fake.add_accounts(2, roles=["ReadOnly"])
+    synced(env)
+    assert not stray.exists()
+    assert not [name for name in os.listdir(home / ".aws") if name.endswith(".tmp")]
+    assert stat.S_IMODE((home / ".aws").stat().st_mode) == 0o755
+    assert stat.S_IMODE(config_path(home).stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize("failure", [KeyboardInterrupt(), OSError(errno.ENOSPC, "No space left on device")])
+def test_an_interrupted_or_failed_write_changes_no_mode_and_leaves_no_file(
+    home: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException
+) -> None:
+    folder = home / ".aws"
+    folder.chmod(0o755)
+    config_path(home).chmod(0o644)
+    before = config_path(home).read_bytes()
+
+    def interrupted(descriptor: int) -> None:
+        raise failure
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises((KeyboardInterrupt, UserError)) as raised:
+        managed.write_config(str(config_path(home)), before.decode(), "[profile new]\n")
+    if isinstance(failure, OSError):
+        message = str(raised.value)
+        assert "the disk is full" in message and "permissions" not in message, message
+        assert len(message.splitlines()) == 1
+    assert config_path(home).read_bytes() == before
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o755
+    assert stat.S_IMODE(config_path(home).stat().st_mode) == 0o644
+    assert not [name for name in os.listdir(folder) if name.endswith(".tmp")]

@@ -149,7 +149,7 @@ def _check_keys(report: Report, cfg: config.AwsConfig) -> None:
 
 
 def _check_cache(report: Report, folder: str, label: str) -> None:
-    import json
+    from awsctx import cachefile
 
     try:
         names = sorted(os.listdir(folder))
@@ -158,23 +158,42 @@ def _check_cache(report: Report, folder: str, label: str) -> None:
     except OSError as error:
         report.problem(f"{label} {paths.display(folder)} cannot be read ({error.strerror})")
         return
-    folder_mode = stat.S_IMODE(os.stat(folder).st_mode)
+    status = os.stat(folder)
+    folder_mode = stat.S_IMODE(status.st_mode)
     problems_before = report.problems
+    if status.st_uid != os.geteuid():
+        report.problem(
+            f"{label} folder {paths.display(folder)} belongs to another user (uid {status.st_uid}); "
+            "awsctx does not use caches there: delete it or point XDG_CACHE_HOME elsewhere"
+        )
     if folder_mode & 0o077:
         report.problem(f"{label} folder {paths.display(folder)} is mode {folder_mode:o}; run: chmod 700 {folder}")
     for name in names:
         path = os.path.join(folder, name)
-        if not os.path.isfile(path) or name.endswith((".lock", ".tmp")):
+        try:
+            entry = os.lstat(path)
+        except OSError:
+            continue  # gone meanwhile
+        if stat.S_ISDIR(entry.st_mode) or name.endswith(".lock"):
             continue
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        if not stat.S_ISREG(entry.st_mode):
+            kind = "a symbolic link" if stat.S_ISLNK(entry.st_mode) else "not a regular file"
+            report.problem(f"{paths.display(path)} is {kind}, which awsctx does not read; delete it")
+            continue
+        if name.endswith(".tmp"):
+            continue
+        mode = stat.S_IMODE(entry.st_mode)
         if mode & 0o077:
             report.problem(f"{paths.display(path)} is readable by others (mode {mode:o}); run: chmod 600 {path}")
         if name.endswith(".json"):
-            try:
-                with open(path, encoding="utf-8") as file:
-                    json.load(file)
-            except (OSError, ValueError):
-                report.problem(f"{paths.display(path)} is corrupt; delete it (it is only a cache)")
+            problem = cachefile.json_problem(path)
+            if problem is not None:
+                report.problem(f"{paths.display(path)} is corrupt ({problem}); delete it (it is only a cache)")
+        # Each of awsctx's sealed files is sealed for the purpose its name starts with.
+        elif name.endswith(".marshal") and cachefile.unseal(path, name.split(".")[0].encode()) is None:
+            report.problem(
+                f"{paths.display(path)} is corrupt or was not written by awsctx; delete it (it is only a cache)"
+            )
     if report.problems == problems_before:
         report.ok(f"{label} {paths.display(folder)} is private and readable")
 

@@ -15,7 +15,7 @@ import json
 import os
 import sys
 
-from awsctx import config, credentials, ini, keystore, output
+from awsctx import cachefile, config, credentials, ini, keystore, output
 from awsctx.errors import UserError
 
 TYPE_CHECKING = False  # SDKs run this for every client: no `typing`, no argparse on a cache hit
@@ -85,7 +85,7 @@ def serve(profile: str) -> int:
     settings = cfg.profile(profile)
     if keystore.is_keyring_process(settings) == profile:
         return serve_keyring(profile)
-    document = _static(settings) or _cached(profile, settings)
+    document = _static(cfg, profile, settings) or _cached(profile, settings)
     if document is None:
         document = _refresh(profile, cfg, chain)
     sys.stdout.write(json.dumps(document) + "\n")
@@ -111,18 +111,23 @@ def _follow(profile: str, cfg: config.AwsConfig) -> str:
         seen.append(profile)
 
 
-def _static(settings: dict) -> dict | None:
-    """Long-term keys kept in the profile itself, as botocore would take them."""
+def _static(cfg: config.AwsConfig, profile: str, settings: dict) -> dict | None:
+    """Long-term keys kept in the profile itself, as botocore would take them; the secrets are read
+    from the files, since awsctx's config cache does not hold them."""
     if not all(isinstance(settings.get(key), str) and settings[key] for key in _STATIC_KEYS):
         return None
     if any(key in settings for key in _NOT_STATIC):
         return None
+    found = config.secrets(cfg, profile)
+    secret_key = found.get("aws_secret_access_key")
+    if not isinstance(secret_key, str) or not secret_key:
+        return None
     document = {
         "Version": 1,
         "AccessKeyId": settings["aws_access_key_id"],
-        "SecretAccessKey": settings["aws_secret_access_key"],
+        "SecretAccessKey": secret_key,
     }
-    token = settings.get("aws_session_token") or settings.get("aws_security_token")
+    token = found.get("aws_session_token") or found.get("aws_security_token")
     if isinstance(token, str) and token:
         document["SessionToken"] = token
     return document
@@ -134,8 +139,7 @@ def _cached(profile: str, settings: dict) -> dict | None:
     if identity is None or not identity.expiration or not identity.cache_file:
         return None
     try:
-        with open(identity.cache_file, "rb") as file:
-            found = json.loads(file.read())["Credentials"]
+        found = (cachefile.load_json(identity.cache_file) or {})["Credentials"]
         document = {
             "Version": 1,
             "AccessKeyId": found["AccessKeyId"],

@@ -382,46 +382,39 @@ def check_readable(text: str, config_path: str) -> None:
 
 def write_config(config_path: str, before: str, after: str) -> None:
     """Keep the previous file as a backup, then replace the file in one step, its mode kept. A
-    symbolic link (dotfiles) keeps pointing at the file, which is what gets replaced."""
+    symbolic link (dotfiles) keeps pointing at the file, which is what gets replaced. Neither the
+    folder's mode nor the file's changes, even for a moment, and no temporary file is left behind
+    (one a killed run left is removed by the next)."""
+    from awsctx import cachefile
+
     real = os.path.realpath(config_path)
     try:
         mode = os.stat(real).st_mode & 0o7777
-        _replace(config_path + BACKUP_SUFFIX, before, mode)
-        _replace(real, after, mode)
+        cachefile.replace_file(config_path + BACKUP_SUFFIX, before.encode("utf-8"), mode)
+        cachefile.replace_file(real, after.encode("utf-8"), mode)
     except OSError as error:
+        written = error.filename if error.filename and not error.filename.endswith(".tmp") else config_path
         raise UserError(
-            f"cannot write {paths.display(error.filename or config_path)} ({error.strerror or error}); "
-            "check its permissions"
+            f"cannot write {paths.display(written)} ({cachefile.why_not_written(error)}); "
+            f"{paths.display(config_path)} is unchanged"
         ) from None
 
 
 def replace_text(path: str, text: str) -> None:
     """Replace a user's file in one step, its mode kept, with no backup; a symbolic link keeps
     pointing at the file, which is what gets replaced."""
+    from awsctx import cachefile
+
     real = os.path.realpath(path)
     try:
         mode = os.stat(real).st_mode & 0o7777 if os.path.exists(real) else 0o600
         if not os.path.isdir(os.path.dirname(real)):
-            from awsctx import cachefile
-
             cachefile.ensure_private_dir(os.path.dirname(real))
-        _replace(real, text, mode)
+        cachefile.replace_file(real, text.encode("utf-8"), mode)
     except OSError as error:
         raise UserError(
-            f"cannot write {paths.display(error.filename or path)} ({error.strerror or error}); check its permissions"
+            f"cannot write {paths.display(error.filename or path)} ({cachefile.why_not_written(error)})"
         ) from None
-
-
-def _replace(path: str, text: str, mode: int) -> None:
-    from awsctx import cachefile
-
-    folder = os.path.dirname(path)
-    folder_mode = os.stat(folder).st_mode & 0o7777
-    cachefile.write_atomic(path, text.encode("utf-8"))
-    # write_atomic makes awsctx's own files 0600 in 0700 folders: the user's modes are put back.
-    os.chmod(path, mode)
-    if os.stat(folder).st_mode & 0o7777 != folder_mode:
-        os.chmod(folder, folder_mode)
 
 
 def print_diff(before: str, after: str, where: str) -> None:

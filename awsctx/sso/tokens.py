@@ -79,12 +79,8 @@ def format_time(epoch: float) -> str:
 
 
 def read_json(path: str) -> dict[str, Any] | None:
-    try:
-        with open(path, "rb") as file:
-            data = json.loads(file.read())
-    except (OSError, ValueError):  # UnicodeDecodeError is a ValueError
-        return None
-    return data if isinstance(data, dict) else None
+    """A token or registration file as a dict, bounded as every cache read is; None when it is not one."""
+    return cachefile.load_json(path)
 
 
 def write_json(path: str, data: dict[str, Any]) -> None:

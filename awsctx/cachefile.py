@@ -32,20 +32,27 @@ _KEY_SIZE = 32
 
 
 class BadCacheFile(OSError):
-    """A cache path holds something awsctx will not read: not a regular file, or too large."""
+    """A cache path holds something awsctx will not read: not a regular file, or too large.
+    `reason` says which, after the path ("is not a regular file")."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path} {reason}")
+        self.reason = reason
 
 
-def read_bounded(path: str, limit: int) -> bytes:
+def read_bounded(path: str, limit: int, follow_links: bool = False) -> bytes:
     """The bytes of the regular file `path`, at most `limit` of them, read without following a
-    symbolic link, without blocking on a FIFO, without reading more than `limit` + 1 bytes.
-    Raises OSError (BadCacheFile for a file awsctx refuses) on anything else."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    symbolic link (unless `follow_links`: a user's dotfiles link their ~/.aws files), without
+    blocking on a FIFO, without reading more than `limit` + 1 bytes. Raises OSError (BadCacheFile
+    for a file awsctx refuses) on anything else."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow_links else os.O_NOFOLLOW)
+    descriptor = os.open(path, flags)
     try:
         status = os.fstat(descriptor)
         if status.st_mode & 0o170000 != 0o100000:  # S_ISREG, without importing stat
-            raise BadCacheFile(f"{path} is not a regular file")
+            raise BadCacheFile(path, "is not a regular file")
         if status.st_size > limit:
-            raise BadCacheFile(f"{path} is larger than {limit} bytes")
+            raise BadCacheFile(path, f"is larger than {limit} bytes")
         chunks = []
         left = limit + 1
         while left > 0:
@@ -55,11 +62,11 @@ def read_bounded(path: str, limit: int) -> bytes:
             chunks.append(chunk)
             left -= len(chunk)
         if left <= 0:
-            raise BadCacheFile(f"{path} is larger than {limit} bytes")
+            raise BadCacheFile(path, f"is larger than {limit} bytes")
         return b"".join(chunks)
     except OSError as error:
         if error.errno == errno.ELOOP:  # O_NOFOLLOW met a symbolic link
-            raise BadCacheFile(f"{path} is a symbolic link") from None
+            raise BadCacheFile(path, "is a symbolic link") from None
         raise
     finally:
         os.close(descriptor)
@@ -101,6 +108,28 @@ def trusted_dir(path: str) -> bool:
     except OSError:
         return False
     return status.st_mode & 0o170000 == 0o040000 and status.st_uid == os.geteuid() and not status.st_mode & 0o022
+
+
+def may_use_dir(path: str) -> bool:
+    """Whether awsctx may keep private files in `path`: it is `trusted_dir`, or it does not exist
+    yet and the nearest folder above it that does is not another user's or writable by others
+    (then `ensure_private_dir` makes it private)."""
+    folder = os.path.abspath(path)
+    if os.path.lexists(folder):
+        return trusted_dir(folder)
+    parent = os.path.dirname(folder)
+    while parent != folder and not os.path.lexists(parent):
+        folder, parent = parent, os.path.dirname(parent)
+    try:
+        status = os.stat(parent)
+    except OSError:
+        return False
+    if status.st_mode & 0o170000 != 0o040000:
+        return False  # a file where a folder should be: nothing can be made below it
+    # A parent such as /tmp (sticky, world-writable) may hold our new private folder; another user's may not.
+    shared_but_sticky = status.st_mode & 0o1000 and status.st_uid == 0
+    others_may_write = status.st_mode & 0o022 and not shared_but_sticky
+    return status.st_uid in (os.geteuid(), 0) and not others_may_write
 
 
 def _digest(key: bytes, purpose: bytes, body: bytes) -> bytes:

@@ -7,12 +7,15 @@ files, with up to thousands of profiles, and those imports alone would cost more
 
 from __future__ import annotations
 
+import os
 import sys
 
 from awsctx import paths
 from awsctx.errors import UserError
 
 _CONFIGPARSER_DEFAULTS = "DEFAULT"
+# Far more than any real config (5,000 profiles take about half a megabyte); a bound on memory.
+MAX_FILE_BYTES = 64 * 1024 * 1024
 _SHLEX_WHITESPACE = " \t\r\n"
 # configparser's section header ends at the last `]` of the line since Python 3.10 and at the first one before;
 # botocore runs on the same Python as awsctx, so follow that Python's rule.
@@ -39,17 +42,32 @@ def read_ini(path: str) -> dict[str, tuple[dict, int]] | None:
     `#`/`;` whole-line comments, indented continuation lines, lower-cased keys, `[DEFAULT]` values
     inherited by every section) followed by botocore's parsing of nested `key =` blocks.
     """
+    from awsctx import cachefile
+
     try:
-        with open(path, "rb") as file:
-            data = file.read()
+        # Bounded, and never blocking on a FIFO or reading a device: a file awsctx reads cannot hang it.
+        data = cachefile.read_bounded(path, MAX_FILE_BYTES, follow_links=True)
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
+    except cachefile.BadCacheFile as error:
+        if os.path.isdir(path):
+            raise ConfigError(
+                path, None, "is a folder, not a file", "point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a file"
+            ) from None
         raise ConfigError(
-            path, None, "is a folder, not a file", "point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at a file"
+            path,
+            None,
+            f"{error.reason} (a FIFO, a device?)" if "regular" in error.reason else error.reason,
+            "point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE at the AWS file itself",
         ) from None
     except OSError as error:
         raise ConfigError(path, None, f"cannot be read ({error.strerror})", "check its permissions") from None
+    return parse(data, path)
+
+
+def parse(data: bytes, path: str) -> dict[str, tuple[dict, int]]:
+    """`read_ini` for bytes already in hand (a file about to be written, checked before it is);
+    `path` names the file in messages."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

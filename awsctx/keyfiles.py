@@ -10,7 +10,6 @@ edit removes is the secret, and a backup would be a plain-text copy of it.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from awsctx import ini, paths
@@ -189,21 +188,9 @@ def _settings_of(sections: dict[str, dict], profile: str, in_config: bool) -> di
 
 def _check(text: str, path: str, expected: dict[str, dict]) -> None:
     """Read `text` as the config reader would; anything but `expected` means nothing is written."""
-    import tempfile
-
-    from awsctx import cachefile
-
-    folder = paths.cache_dir()
-    cachefile.ensure_private_dir(folder)
-    descriptor, scratch = tempfile.mkstemp(prefix="keys-", suffix=".ini", dir=folder)
     try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(text.encode("utf-8"))
-        try:
-            found = _sections(scratch)
-        except ini.ConfigError:
-            found = None
-    finally:
-        os.unlink(scratch)
+        found = {header: dict(settings) for header, (settings, _) in ini.parse(text.encode("utf-8"), path).items()}
+    except ini.ConfigError:
+        found = None
     if found != expected:
         raise UserError(f"awsctx could not edit {paths.display(path)} safely (an unusual layout); nothing was written")

@@ -52,8 +52,14 @@ def locked(
     `on_wait` is called once when another process holds the lock and has held it for `notice_after`
     seconds of this wait. The holder writes its pid into the file, for `holder` to name it.
     """
+    folder = os.path.dirname(path)
+    if not cachefile.may_use_dir(folder):
+        # Another user's folder, or one others may write to: its locks could be held against us or
+        # planted, so none is taken there (its caches are not used either; doctor says why).
+        yield False
+        return
     try:
-        cachefile.ensure_private_dir(os.path.dirname(path))
+        cachefile.ensure_private_dir(folder)
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, cachefile.PRIVATE_FILE_MODE)
     except OSError as error:
         raise UserError(f"cannot open the lock file {paths.display(path)}: {error.strerror or error}") from None

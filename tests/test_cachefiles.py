@@ -398,3 +398,56 @@ def process_dev(env: dict[str, str], token_broken: bool) -> str:
         return access_key_id_for(ACCOUNT, ROLE)
     assert result.returncode == 0, result.stderr
     return str(json.loads(result.stdout)["AccessKeyId"])
+
+
+# ---------------------------------------------------------------------------- the AWS files themselves
+
+
+@pytest.mark.parametrize("kind", ["fifo", "dev-zero", "folder"])
+def test_an_aws_file_that_is_not_a_file_is_one_line_never_a_hang(env: dict[str, str], home: Path, kind: str) -> None:
+    config = home / ".aws" / "config"
+    config.unlink()
+    if kind == "fifo":
+        os.mkfifo(config)
+    elif kind == "dev-zero":
+        config.symlink_to("/dev/zero")
+    else:
+        config.mkdir()
+    for args in ((), ("client1",), ("process", "static"), ("doctor",)):
+        result = awsctx(env, *args, AWSCTX_SHELL="bash")
+        assert result.returncode != 0, args
+        assert "~/.aws/config" in result.stderr, (args, result.stderr)
+    assert "a FIFO, a device?" in awsctx(env).stderr or kind == "folder"
+
+
+def test_aws_files_linked_from_dotfiles_are_read(env: dict[str, str], home: Path, tmp_path: Path) -> None:
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    config = home / ".aws" / "config"
+    (dotfiles / "config").write_bytes(config.read_bytes())
+    config.unlink()
+    config.symlink_to(dotfiles / "config")
+    assert listed(env) == PROFILES
+
+
+def test_locks_are_not_taken_in_a_cache_folder_of_another_user(env: dict[str, str], home: Path) -> None:
+    folder = own_cache(home)
+    folder.mkdir(parents=True, exist_ok=True)
+    os.chown(folder, 4242, 4242)
+    try:
+        result = awsctx(env, "client1", AWSCTX_SHELL="bash", AWSCTX_CREDENTIALS="check")
+        assert result.returncode == 0, result.stderr
+        assert not (folder / "locks").exists()
+    finally:
+        os.chown(folder, os.getuid(), os.getgid())
+
+
+def test_checking_a_file_before_writing_it_needs_no_scratch_file(env: dict[str, str], home: Path) -> None:
+    """sso sync checks the config it would write in memory: nothing of it lands in awsctx's cache
+    folder, which may not even be usable."""
+    folder = own_cache(home)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    folder.write_text("not a folder")
+    result = awsctx(env, "sso", "sync", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "[profile" in result.stdout

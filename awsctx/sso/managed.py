@@ -357,27 +357,15 @@ def read_text(path: str) -> str:
 
 def check_readable(text: str, config_path: str) -> None:
     """Refuse to write a file the config reader (and so the AWS CLI) would not read."""
-    import tempfile
-
-    folder = paths.cache_dir()
-    from awsctx import cachefile
-
-    cachefile.ensure_private_dir(folder)
-    descriptor, scratch = tempfile.mkstemp(prefix="sso-sync-", suffix=".ini", dir=folder)
     try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(text.encode("utf-8"))
-        try:
-            ini.read_ini(scratch)
-        except ini.ConfigError as error:
-            # A bug of awsctx's, or a file the reader refuses anyway: either way, nothing is written.
-            problem = str(error).split(": ", 1)[-1]
-            where = f" at line {error.lineno}" if error.lineno else ""
-            raise UserError(
-                f"the synced {paths.display(config_path)} would not be readable{where} ({problem}); nothing was written"
-            ) from None
-    finally:
-        os.unlink(scratch)
+        ini.parse(text.encode("utf-8"), config_path)
+    except ini.ConfigError as error:
+        # A bug of awsctx's, or a file the reader refuses anyway: either way, nothing is written.
+        problem = str(error).split(": ", 1)[-1]
+        where = f" at line {error.lineno}" if error.lineno else ""
+        raise UserError(
+            f"the synced {paths.display(config_path)} would not be readable{where} ({problem}); nothing was written"
+        ) from None
 
 
 def write_config(config_path: str, before: str, after: str) -> None:

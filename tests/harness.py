@@ -6,11 +6,13 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pexpect
 
@@ -20,6 +22,33 @@ AWSCTX = VENV_BIN / "awsctx"
 DUMPENV = Path(__file__).with_name("dumpenv.py")
 SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / ".aws"
 PAST = time.time() - 3600  # file times an hour old: awsctx caches only files that have settled
+
+
+def closed_port_url() -> str:
+    """An http URL on loopback where nothing listens: a port the system gave out, then closed.
+
+    Not a fixed "unused" port: any port can be in use on some machine.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def aws_client(service: str, **kwargs: Any) -> Any:
+    """A botocore client that reads nothing from the machine: no profile, no config or credentials
+    file, whatever AWS_PROFILE, AWS_CONFIG_FILE or HOME say. Region, endpoint and keys come from
+    `kwargs`."""
+    import botocore.session
+
+    session = botocore.session.Session(
+        session_vars={
+            "profile": (None, None, None, None),
+            "config_file": (None, None, os.devnull, None),
+            "credentials_file": (None, None, os.devnull, None),
+        }
+    )
+    return session.create_client(service, **kwargs)
 
 
 def require_shell(shell: str) -> str:

@@ -31,6 +31,7 @@ from fakesso import (
     token_cache_key,
     write_token_cache,
 )
+from harness import aws_client
 from moto.server import ThreadedMotoServer
 
 # Fixtures aws_home, fake_sso and sso_endpoints.
@@ -43,11 +44,11 @@ REGION = "us-east-1"
 
 
 def oidc_client(server: FakeSSO, **config: Any) -> Any:
-    return boto3.client("sso-oidc", region_name=REGION, endpoint_url=server.url, config=Config(**config))
+    return aws_client("sso-oidc", region_name=REGION, endpoint_url=server.url, config=Config(**config))
 
 
 def portal_client(server: FakeSSO, **config: Any) -> Any:
-    return boto3.client("sso", region_name=REGION, endpoint_url=server.url, config=Config(**config))
+    return aws_client("sso", region_name=REGION, endpoint_url=server.url, config=Config(**config))
 
 
 def register(oidc: Any, scopes: list[str] | None = None) -> dict[str, Any]:
@@ -566,7 +567,7 @@ def test_role_credentials_work_against_moto_sts(
     creds = portal_client(fake_sso).get_role_credentials(
         accountId="111111111111", roleName="AdministratorAccess", accessToken=token
     )["roleCredentials"]
-    sts = boto3.client(
+    sts = aws_client(
         "sts",
         region_name=REGION,
         endpoint_url=moto_sts,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from harness import AWSCTX, base_env, make_home, write_aws
+from harness import AWSCTX, base_env, closed_port_url, make_home, write_aws
 from stsproxy import StsProxy
 
 STATIC_KEY = "AKIAEXAMPLESTATIC001"
@@ -274,7 +274,7 @@ def test_access_denied_is_explained(cred_env: dict[str, str], sts: StsProxy) -> 
 
 
 def test_a_dead_server_is_a_clear_error(cred_env: dict[str, str]) -> None:
-    env = dict(cred_env, AWS_ENDPOINT_URL_STS="http://127.0.0.1:9")
+    env = dict(cred_env, AWS_ENDPOINT_URL_STS=closed_port_url())
     result = awsctx(env, "whoami", "role")
     assert result.returncode == 1
     assert "cannot reach AWS" in result.stderr

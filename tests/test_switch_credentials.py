@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from fakesso import FakeSSO
-from harness import SHELLS, Interactive, base_env, dump, make_home, run, write_aws
+from harness import SHELLS, Interactive, base_env, closed_port_url, dump, make_home, run, write_aws
 from stsproxy import StsProxy
 
 EXTRA_CONFIG = """
@@ -108,7 +108,7 @@ def test_static_keys_need_one_get_caller_identity_ever(live_env: dict[str, str],
 
 @pytest.mark.parametrize("shell", SHELLS)
 def test_network_down_fails_clearly_and_changes_nothing(shell: str, live_env: dict[str, str]) -> None:
-    env = dict(live_env, AWS_ENDPOINT_URL_STS="http://127.0.0.1:9")
+    env = dict(live_env, AWS_ENDPOINT_URL_STS=closed_port_url())
     result = run(shell, f"awsctx -r eu-west-1\n{dump('before')}\nawsctx client1\n{dump('after')}", env)
     assert "cannot reach AWS" in result.stderr
     assert result.envs["after"] == result.envs["before"]
@@ -122,7 +122,7 @@ def test_access_denied_changes_nothing(live_env: dict[str, str], sts: StsProxy) 
 
 
 def test_no_credentials_flag_switches_without_the_network(live_env: dict[str, str], sts: StsProxy) -> None:
-    env = dict(live_env, AWS_ENDPOINT_URL_STS="http://127.0.0.1:9")
+    env = dict(live_env, AWS_ENDPOINT_URL_STS=closed_port_url())
     result = run("bash", f"awsctx client1 --no-credentials\n{dump('after')}", env)
     assert result.returncode == 0, result.stderr
     assert result.aws("after")["AWS_PROFILE"] == "client1"

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -32,7 +30,6 @@ from fakesso import (
     write_token_cache,
 )
 from harness import aws_client
-from moto.server import ThreadedMotoServer
 
 # Fixtures aws_home, fake_sso and sso_endpoints.
 pytest_plugins = ["conftest_sso"]
@@ -86,15 +83,6 @@ def device_login(server: FakeSSO, scopes: list[str] | None = None) -> tuple[Any,
 def load_model(service: str) -> dict[str, Any]:
     path = Path(botocore.__file__).parent / "data" / service / "2019-06-10" / "service-2.json.gz"
     return json.loads(gzip.decompress(path.read_bytes()))
-
-
-@pytest.fixture
-def moto_sts() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 # ---------------------------------------------------------------------------- wire format
@@ -557,28 +545,19 @@ def test_latency_is_added(fake_sso: FakeSSO) -> None:
     assert time.perf_counter() - began >= 0.05
 
 
-def test_role_credentials_work_against_moto_sts(
-    fake_sso: FakeSSO, moto_sts: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for name in list(os.environ):
-        if name.startswith("AWS_"):
-            monkeypatch.delenv(name)
+def test_role_credentials_are_the_ones_the_fake_recorded(fake_sso: FakeSSO) -> None:
+    """What the client receives is, field for field, what the fake says it issued (its record is
+    what other tests check awsctx's exports against)."""
     token = fake_sso.issue_token()["accessToken"]
-    creds = portal_client(fake_sso).get_role_credentials(
-        accountId="111111111111", roleName="AdministratorAccess", accessToken=token
-    )["roleCredentials"]
-    sts = aws_client(
-        "sts",
-        region_name=REGION,
-        endpoint_url=moto_sts,
-        aws_access_key_id=creds["accessKeyId"],
-        aws_secret_access_key=creds["secretAccessKey"],
-        aws_session_token=creds["sessionToken"],
-    )
-    identity = sts.get_caller_identity()
-    # moto accepts any key; it reports its default account for keys it did not issue.
-    assert identity["Account"] == "123456789012"
-    assert identity["ResponseMetadata"]["HTTPStatusCode"] == 200
+    portal = portal_client(fake_sso)
+    for role in ("AdministratorAccess", "ReadOnly", "AdministratorAccess"):
+        creds = portal.get_role_credentials(accountId="111111111111", roleName=role, accessToken=token)[
+            "roleCredentials"
+        ]
+        record = fake_sso.issued_credentials[-1]
+        assert creds == {k: record[k] for k in ("accessKeyId", "secretAccessKey", "sessionToken", "expiration")}
+        assert (record["accountId"], record["roleName"], record["accessToken"]) == ("111111111111", role, token)
+    assert len({c["sessionToken"] for c in fake_sso.issued_credentials}) == 3
 
 
 def test_stop_refuses_further_calls() -> None:

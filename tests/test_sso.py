@@ -494,14 +494,12 @@ def test_the_client_registration_is_shared_with_the_aws_cli(home: Path, fake: Fa
     """Cached under the name `aws sso login` gives it, and reused from there."""
     fake.auto_approve_after_polls = 0
     token = sso.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
-    args = {
-        "tool": "botocore",
-        "startUrl": fake.start_url,
-        "region": "us-east-1",
-        "scopes": [SSO_ACCOUNT_ACCESS_SCOPE],
-        "session_name": SESSION,
-    }
-    name = hashlib.sha1(json.dumps(args, sort_keys=True).encode()).hexdigest() + ".json"
+    # The name the AWS CLI v2 gives it: computed once by running its own
+    # BaseSSOTokenFetcher._registration_cache_key (awscli/botocore/utils.py, aws/aws-cli branch v2
+    # at 73fb33bb171ace3e9eaa03308f76e5de50c21393) for this start URL, sso_region us-east-1,
+    # scopes ["sso:account:access"] and session name "corp".
+    assert (fake.start_url, SESSION) == ("https://fake-sso.awsapps.com/start", "corp")
+    name = "ba2d9a967d71dd9ea20ea170ae9b0ee7e866c1ad.json"
     registration = json.loads((sso_cache_dir(home) / name).read_text())
     assert set(registration) == {"clientId", "clientSecret", "expiresAt", "scopes"}
     assert registration["clientId"] == token["clientId"]

@@ -7,6 +7,7 @@ import stat
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 import pexpect
@@ -174,11 +175,16 @@ def test_identity_matches_boto3_for_every_profile_kind(
     assert without_session(ours["arn"]) == without_session(theirs["Arn"])
 
 
-def test_assumed_role_identity_is_the_role(cred_env: dict[str, str]) -> None:
+def test_assumed_role_identity_is_the_role(cred_env: dict[str, str], cred_home: Path, sts: StsProxy) -> None:
     ours = whoami(cred_env, "chain")
     assert ours["account"] == "222222222222"
     assert ":assumed-role/deploy/" in ours["arn"]
-    assert ours["expiration"] is not None
+    # The expiry STS gave the deploy role's credentials (the last link of the chain), to the second.
+    cached = [json.loads(path.read_text()) for path in (cred_home / ".aws" / "cli" / "cache").glob("*.json")]
+    records = [sts.issued(entry["Credentials"]["AccessKeyId"]) for entry in cached]
+    (issued,) = [record for record in records if record and record["arn"] == ours["arn"]]
+    shown = datetime.fromisoformat(ours["expiration"].replace("Z", "+00:00")).timestamp()
+    assert abs(shown - issued["expiration"]) < 1
     assert ours["kind"] == "assume-role"
 
 

@@ -304,7 +304,8 @@ def test_refresh_token_grant(fake_sso: FakeSSO) -> None:
     )
     assert refreshed["accessToken"] != token["accessToken"]
     assert refreshed["expiresIn"] == fake_sso.access_token_ttl
-    assert refreshed["refreshToken"] not in (None, token["refreshToken"])
+    assert refreshed["refreshToken"] != token["refreshToken"]
+    assert refreshed["refreshToken"] in fake_sso.refresh_tokens
     portal = portal_client(fake_sso)
     assert portal.list_accounts(accessToken=refreshed["accessToken"])["accountList"]
 

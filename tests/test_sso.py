@@ -16,6 +16,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,11 @@ class Sleeper:
         if self.action is not None and len(self.intervals) == self.at:
             self.action()
         assert len(self.intervals) < 100, "polling never ends"
+
+
+def epoch(text: str) -> float:
+    """A cache file's `...Z` time in epoch seconds."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
 
 
 def session_target() -> sso.Target:
@@ -202,6 +208,9 @@ def test_device_flow_pending_then_approved(home: Path, fake: FakeSSO, capfd: pyt
     assert token["accessToken"] in fake.valid_access_tokens()
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", token["expiresAt"])
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", token["registrationExpiresAt"])
+    # The times the server gave the token and the registration, not just any time in that form.
+    assert abs(epoch(token["expiresAt"]) - fake.access_tokens[token["accessToken"]].expires_at) <= 1
+    assert abs(epoch(token["registrationExpiresAt"]) - fake.clients[token["clientId"]].expires_at) <= 1
     assert token["startUrl"] == fake.start_url
     assert token["region"] == "us-east-1"
     assert read_cached(home) == token
@@ -354,6 +363,7 @@ def test_refresh_with_the_refresh_token_needs_no_browser(home: Path, fake: FakeS
     assert token["accessToken"] != old["accessToken"]
     assert token["accessToken"] in fake.valid_access_tokens()
     assert token["refreshToken"] != old["refreshToken"]  # the fake rotates them
+    assert token["refreshToken"] in fake.refresh_tokens  # and this is the one it issued
     assert {key: token[key] for key in ("clientId", "clientSecret", "registrationExpiresAt")} == {
         key: old[key] for key in ("clientId", "clientSecret", "registrationExpiresAt")
     }

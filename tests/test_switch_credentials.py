@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from fakesso import FakeSSO
-from harness import SHELLS, Interactive, base_env, closed_port_url, dump, make_home, run, write_aws
+from harness import SHELLS, Interactive, aws_client, base_env, closed_port_url, dump, make_home, run, write_aws
 from stsproxy import StsProxy
 
 EXTRA_CONFIG = """
@@ -66,7 +67,7 @@ def live_env(seed_home: Path, sts: StsProxy, sso_server: FakeSSO) -> dict[str, s
 
 @pytest.mark.parametrize("shell", SHELLS)
 def test_seed_switch_assumes_the_role_once_and_exports_its_facts(
-    shell: str, live_env: dict[str, str], sts: StsProxy
+    shell: str, live_env: dict[str, str], seed_home: Path, sts: StsProxy
 ) -> None:
     result = run(shell, f"awsctx client2\n{dump('first')}\nawsctx client1\nawsctx client2\n{dump('again')}", live_env)
     assert result.returncode == 0, result.stderr
@@ -74,7 +75,11 @@ def test_seed_switch_assumes_the_role_once_and_exports_its_facts(
     assert facts["AWS_PROFILE"] == "client2"
     assert facts["AWSCTX_ACCOUNT_ID"] == "123456"
     assert ":assumed-role/rolename/" in facts["AWSCTX_ARN"]
-    assert int(facts["AWSCTX_EXPIRATION"]) > 0
+    # The expiry is the one STS gave the credentials now in the AWS CLI cache, not just any time.
+    (cached,) = [json.loads(path.read_text()) for path in (seed_home / ".aws" / "cli" / "cache").glob("*.json")]
+    issued = sts.issued(cached["Credentials"]["AccessKeyId"])
+    assert issued is not None and issued["arn"] == facts["AWSCTX_ARN"]
+    assert abs(int(facts["AWSCTX_EXPIRATION"]) - issued["expiration"]) < 1
     assert "AWS_ACCESS_KEY_ID" not in facts  # profile-only by default: no secrets in the environment
     assert result.aws("again")["AWSCTX_ACCOUNT_ID"] == "123456"
     # client1 and client2 assume the same role from the same source: one AWS CLI cache entry serves
@@ -131,7 +136,9 @@ def test_no_credentials_flag_switches_without_the_network(live_env: dict[str, st
 
 
 @pytest.mark.parametrize("shell", SHELLS)
-def test_export_mode_exports_keys_and_takes_them_away_again(shell: str, live_env: dict[str, str]) -> None:
+def test_export_mode_exports_keys_and_takes_them_away_again(
+    shell: str, live_env: dict[str, str], sts: StsProxy
+) -> None:
     export_by_hand = "set -gx AWS_ACCESS_KEY_ID HANDMADE" if shell == "fish" else "export AWS_ACCESS_KEY_ID=HANDMADE"
     script = "\n".join(
         [
@@ -151,8 +158,19 @@ def test_export_mode_exports_keys_and_takes_them_away_again(shell: str, live_env
     result = run(shell, script, live_env)
     assert result.returncode == 0, result.stderr
     exported = result.aws("exported")
-    assert exported["AWS_ACCESS_KEY_ID"].startswith("ASIA")
-    assert exported["AWS_SECRET_ACCESS_KEY"] and exported["AWS_SESSION_TOKEN"]
+    # The three are the ones STS issued together, and STS knows them as the role's.
+    issued = sts.issued(exported["AWS_ACCESS_KEY_ID"])
+    assert issued is not None
+    assert (exported["AWS_SECRET_ACCESS_KEY"], exported["AWS_SESSION_TOKEN"]) == (issued["secret"], issued["token"])
+    caller = aws_client(
+        "sts",
+        region_name="us-east-1",
+        endpoint_url=sts.url,
+        aws_access_key_id=exported["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=exported["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=exported["AWS_SESSION_TOKEN"],
+    ).get_caller_identity()
+    assert caller["Arn"] == issued["arn"] == exported["AWSCTX_ARN"]
     assert exported["AWS_SESSION_EXPIRATION"] == exported["AWS_CREDENTIAL_EXPIRATION"]
     for label in ("switched_away", "unset"):
         leftover = set(result.aws(label)) & {

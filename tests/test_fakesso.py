@@ -155,7 +155,7 @@ def test_approve_by_device_code_and_all_pending(fake_sso: FakeSSO) -> None:
     assert fake_sso.approve(first["deviceCode"]) == 1
     assert fake_sso.approve() == 2
     for device in (first, second, third):
-        assert poll(oidc, client, device)["accessToken"]
+        assert poll(oidc, client, device)["accessToken"] in fake_sso.valid_access_tokens()
     with pytest.raises(KeyError):
         fake_sso.approve("NOPE-NOPE")
 
@@ -184,7 +184,7 @@ def test_slow_down_then_success(fake_sso: FakeSSO) -> None:
         # botocore does not retry SlowDownException: the caller must back off itself.
         assert slow.value.response["ResponseMetadata"]["RetryAttempts"] == 0
         assert slow.value.response["error"] == "slow_down"
-    assert poll(oidc, client, device)["accessToken"]
+    assert poll(oidc, client, device)["accessToken"] in fake_sso.valid_access_tokens()
     assert fake_sso.calls["CreateToken"] == 3
 
 
@@ -239,7 +239,7 @@ def test_auto_approve_after_first_poll(fake_sso: FakeSSO) -> None:
     device = start(oidc, client, fake_sso.start_url)
     with pytest.raises(oidc.exceptions.AuthorizationPendingException):
         poll(oidc, client, device)
-    assert poll(oidc, client, device)["accessToken"]
+    assert poll(oidc, client, device)["accessToken"] in fake_sso.valid_access_tokens()
 
 
 def test_visiting_verification_uri_can_approve(fake_sso: FakeSSO) -> None:
@@ -249,7 +249,7 @@ def test_visiting_verification_uri_can_approve(fake_sso: FakeSSO) -> None:
     device = start(oidc, client, fake_sso.start_url)
     with urllib.request.urlopen(device["verificationUriComplete"]) as page:
         assert b"(approved)" in page.read()
-    assert poll(oidc, client, device)["accessToken"]
+    assert poll(oidc, client, device)["accessToken"] in fake_sso.valid_access_tokens()
     assert fake_sso.calls["VerificationPage"] == 1
 
 
@@ -337,7 +337,7 @@ def test_strict_refresh_token_rotation(fake_sso: FakeSSO) -> None:
         "grantType": "refresh_token",
         "refreshToken": token["refreshToken"],
     }
-    assert oidc.create_token(**kwargs)["accessToken"]
+    assert oidc.create_token(**kwargs)["accessToken"] in fake_sso.valid_access_tokens()
     with pytest.raises(oidc.exceptions.InvalidGrantException):
         oidc.create_token(**kwargs)
 
@@ -353,7 +353,7 @@ def test_injected_error(fake_sso: FakeSSO) -> None:
     }
     with pytest.raises(oidc.exceptions.ExpiredTokenException):
         oidc.create_token(**kwargs)
-    assert oidc.create_token(**kwargs)["accessToken"]  # only the next call failed
+    assert oidc.create_token(**kwargs)["accessToken"] in fake_sso.valid_access_tokens()  # only the next failed
 
 
 # ---------------------------------------------------------------------------- SSO portal

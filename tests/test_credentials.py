@@ -202,7 +202,9 @@ def test_role_credentials_land_in_the_aws_cli_cache_and_serve_botocore(
         [sys.executable, "-c", BOTO3_WITH_CLI_CACHE, "role"], env=cred_env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ASIA")  # the role's temporary key, read from awsctx's entry
+    # The role's temporary key, read from awsctx's entry: one STS issued for the role.
+    assert result.stdout.strip() == json.loads(entry.read_text())["Credentials"]["AccessKeyId"]
+    assert sts.issued(result.stdout.strip()) is not None
     assert sts.calls["AssumeRole"] == 1  # botocore used awsctx's entry: no second AssumeRole
 
 
@@ -336,13 +338,14 @@ def test_exported_credentials_work_in_a_real_shell(cred_env: dict[str, str]) -> 
     assert json.loads(result.stdout)["Account"] == "111111111111"
 
 
-def test_exec_runs_with_the_credentials_and_passes_the_status_through(cred_env: dict[str, str]) -> None:
+def test_exec_runs_with_the_credentials_and_passes_the_status_through(cred_env: dict[str, str], sts: StsProxy) -> None:
     env = dict(cred_env, AWS_PROFILE="static", AWS_ACCESS_KEY_ID="AKIASTALE", AWS_DEFAULT_PROFILE="static")
     probe = 'printf "%s|%s|%s\\n" "$AWS_ACCESS_KEY_ID" "${AWS_PROFILE-unset}" "${AWS_DEFAULT_PROFILE-unset}"; exit 7'
     result = awsctx(env, "exec", "role", "--", "sh", "-c", probe)
     assert result.returncode == 7
     key, profile, default_profile = result.stdout.strip().split("|")
-    assert key.startswith("ASIA")
+    issued = sts.issued(key)  # the role's key, as STS issued it
+    assert issued is not None and ":assumed-role/" in str(issued["arn"])
     assert (profile, default_profile) == ("unset", "unset")
 
 

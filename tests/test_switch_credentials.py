@@ -185,9 +185,9 @@ def test_export_mode_exports_keys_and_takes_them_away_again(
     assert result.aws("hand_made")["AWS_ACCESS_KEY_ID"] == "HANDMADE"  # not awsctx's to remove
 
 
-def test_export_can_be_the_default(live_env: dict[str, str]) -> None:
+def test_export_can_be_the_default(live_env: dict[str, str], sts: StsProxy) -> None:
     result = run("bash", f"awsctx client2\n{dump('after')}", dict(live_env, AWSCTX_CREDENTIALS="export"))
-    assert result.aws("after")["AWS_ACCESS_KEY_ID"].startswith("ASIA")
+    assert sts.issued(result.aws("after")["AWS_ACCESS_KEY_ID"]) is not None
 
 
 def test_ten_shells_switching_to_a_cold_role_assume_it_once(live_env: dict[str, str], sts: StsProxy) -> None:

@@ -15,8 +15,8 @@ timing is reported below the table; --no-sso leaves it out.
 
     python benchmarks/bench.py [--runs N] [--json PATH] [--python PATH] [--awsctx PATH] [--no-sso]
 
-Exit status 0 even when a target is missed (this is a report); 1 when a case could not run.
-Standard library only.
+Exit status 0 even when a target is missed (this is a report), 3 with --strict; 1 when a case failed
+or could not run (its credentials could not be fetched first, say). Standard library only.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from sso_bench import closed_port_url
 
 # ---------------------------------------------------------------------------------------------------
 # Cases
@@ -149,7 +151,7 @@ _SWITCH_CACHED = Case(
         'BENCH_WHY="AWS_PROFILE=${AWS_PROFILE-} AWSCTX_ACCOUNT_ID=${AWSCTX_ACCOUNT_ID-}, expected $__bench_want"\n'
         '[[ ${AWS_PROFILE-} == "$__bench_want" && -n ${AWSCTX_ACCOUNT_ID-} ]]'
     ),
-    env=(("AWSCTX_CREDENTIALS", "check"), ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")),
+    env=(("AWSCTX_CREDENTIALS", "check"), ("AWS_ENDPOINT_URL_STS", closed_port_url())),
     warm=("BENCH_ROLE_PROFILE", "BENCH_STATIC_PROFILE"),
     note="role and static keys; STS unreachable",
 )
@@ -733,6 +735,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "--no-sso", action="store_true", help="leave out the home `awsctx sso sync` writes (about 10 s) and its cases"
     )
     parser.add_argument(
+        "--strict", action="store_true", help="exit 3 when a target is missed (otherwise a miss is only reported)"
+    )
+    parser.add_argument(
         "--prompt-rounds",
         type=int,
         default=15,
@@ -795,12 +800,14 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             # Credentials fetched once during the build: these switches check them (a cache hit).
             homes[(kind, size)] = Home(size, folder / "home-sso", {**facts, "AWSCTX_CREDENTIALS": "check"})
+        unwarmed: list[Result] = []  # cases that cannot run: reported as failed, never left out
         for case in [case for case in cases if case.warm]:
             home = homes[case.home_key]
             problem = warm_credentials(home, arguments.awsctx, [home.facts[name] for name in case.warm])
             if problem:
                 print(f"awsctx benchmark: not measured: {case.name}: {problem}", file=sys.stderr)
                 cases.remove(case)
+                unwarmed.append(Result(case, error=f"not run: credentials could not be fetched first: {problem}"))
         results = [Result(case) for case in cases]
         scratch = folder / "scratch"
         scratch.mkdir()
@@ -815,6 +822,7 @@ def main(argv: list[str] | None = None) -> int:
         log = folder / "driver.log"
         print(f"awsctx benchmark: {arguments.runs} rounds of {len(cases)} calls in one bash driver", file=sys.stderr)
         errors = run_driver(arguments.bash, script, log, environment, results, arguments.runs)
+        results += unwarmed
         cold_homes = [str(h.profiles) for h in homes.values() if not any((h.cache_home / "awsctx").glob("*"))]
         log_tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
     finally:
@@ -843,6 +851,7 @@ def main(argv: list[str] | None = None) -> int:
     if cold_homes and not errors:
         print(f"warning: awsctx cached nothing for the {', '.join(cold_homes)}-profile home(s): warm figures are cold")
     failed = any(result.error for result in results) or bool(errors) or bool(sync_error)
+    missed = [result.case.name for result in results if verdict(result, baseline)[1] == "MISS"]
     for result in results:
         if result.error and result.error != _NOT_RUN:
             print(f"FAILED {result.case.name} ({result.case.profiles:,} profiles): {result.error}")
@@ -901,7 +910,13 @@ def main(argv: list[str] | None = None) -> int:
         import prompt_bench
 
         print()
-        prompt_bench.main(["--awsctx", arguments.awsctx, "--rounds", str(arguments.prompt_rounds)])
+        prompt_arguments = ["--awsctx", arguments.awsctx, "--rounds", str(arguments.prompt_rounds)]
+        prompt_status = prompt_bench.main([*prompt_arguments, *(["--strict"] if arguments.strict else [])])
+        failed = failed or prompt_status == 1
+        missed += ["the prompt segment"] if prompt_status == 3 else []
+    if arguments.strict and missed and not failed:
+        print(f"--strict: target missed: {', '.join(missed)}")
+        return 3
     return 1 if failed else 0
 
 

@@ -17,7 +17,10 @@ The variables a switch exports are set by hand (client2 of the seed set-up), so 
 while timing. fish has no clock of its own: its figure comes from whole `fish -c` runs and is
 coarser. Standard library only; bench.py runs it after its own table.
 
-    python benchmarks/prompt_bench.py [--renders N] [--rounds N] [--shells bash,zsh,fish] [--json PATH]
+    python benchmarks/prompt_bench.py [--renders N] [--rounds N] [--shells bash,zsh,fish] [--json PATH] [--strict]
+
+A shell asked for but not installed is reported as a miss. Exit status 0 even when a target is
+missed (this is a report); 3 with --strict on any miss; 2 for bad options.
 """
 
 from __future__ import annotations
@@ -208,8 +211,7 @@ def run_shell(shell: str, awsctx: str, renders: int, rounds: int, folder: Path) 
 def run_fish(awsctx: str, renders: int, rounds: int, folder: Path) -> list[Row]:
     """fish: whole `fish -c` runs with and without the renders; their difference per render."""
     fish = shutil.which("fish")
-    if not fish:
-        return []
+    assert fish, "main() leaves out a shell that is not installed"
     load = f"'{awsctx}' init fish | source; function __bench_user; printf '%s@%s ' $USER $hostname; end"
     loop = f"for i in (seq {renders});"
     scripts = {
@@ -234,12 +236,19 @@ def run_fish(awsctx: str, renders: int, rounds: int, folder: Path) -> list[Row]:
     return rows
 
 
+def verdict_of(row: Row) -> str:
+    """PASS or MISS against the target in bash and zsh; fish's coarse figure is informative."""
+    if row.shell not in ("bash", "zsh"):
+        return ""
+    return "PASS" if row.added() <= TARGET_US else "MISS"
+
+
 def report(rows: list[Row], renders: int, rounds: int) -> str:
     header = ("shell", "state", "clock", "none us", "added us", "added us (wall)", "update us", "result")
     lines = []
     for row in rows:
         added = row.added()
-        verdict = ("PASS" if added <= TARGET_US else "MISS") if row.shell in ("bash", "zsh") else ""
+        verdict = verdict_of(row)
         lines.append(
             (
                 row.shell,
@@ -282,28 +291,42 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--awsctx", help="the awsctx program (default: beside this Python, else on PATH)")
     parser.add_argument("--json", metavar="PATH", help="also write the batches' times to PATH")
     parser.add_argument("--shells", default="bash,zsh,fish", help="comma-separated (default bash,zsh,fish)")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 3 on any miss: a target missed or a shell not installed"
+    )
     arguments = parser.parse_args(argv)
     beside = Path(sys.executable).parent / "awsctx"
     awsctx = arguments.awsctx or (str(beside) if beside.exists() else shutil.which("awsctx"))
     if not awsctx:
         parser.error("no awsctx program found beside this Python or on PATH; name it with --awsctx")
     shells = arguments.shells.split(",")
+    unknown = sorted(set(shells) - {"bash", "zsh", "fish"})
+    if unknown:
+        parser.error(f"--shells: not one of bash, zsh, fish: {', '.join(unknown)}")
+    # A shell asked for but not installed is reported, never silently left out.
+    missing = [shell for shell in shells if not shutil.which(shell)]
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="awsctx-prompt-bench-") as scratch:
         folder = Path(scratch)
         for shell in ("bash", "zsh"):
-            if shell in shells and shutil.which(shell):
+            if shell in shells and shell not in missing:
                 rows += run_shell(shell, awsctx, arguments.renders, arguments.rounds, folder)
-        if "fish" in shells:
+        if "fish" in shells and "fish" not in missing:
             rows += run_fish(awsctx, arguments.renders, max(3, arguments.rounds // 3), folder)
     print(report(rows, arguments.renders, arguments.rounds))
+    for shell in missing:
+        print(f"MISS {shell}: not measured, {shell} is not installed")
     if arguments.json:
         data = [
             {"shell": row.shell, "state": row.label, "renders": row.renders, "wall_running_us": row.batches}
             for row in rows
         ]
         Path(arguments.json).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    # A report: a missed target is shown, not an error (as bench.py); a run that failed exited above.
+    # A report: a miss is shown, not an error (as bench.py), unless --strict; a failed run exited above.
+    missed = [f"{row.shell} {row.label}" for row in rows if verdict_of(row) == "MISS"] + missing
+    if arguments.strict and missed:
+        print(f"--strict: missed: {', '.join(missed)}")
+        return 3
     return 0
 
 

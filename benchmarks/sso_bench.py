@@ -13,7 +13,7 @@ once beforehand (from the fake portal, and from a small stand-in for STS's GetCa
 awsctx asks who the credentials belong to); afterwards both servers are gone and the home points at
 a closed port, so a call that missed the cache would fail instead of being timed.
 
-    python benchmarks/sso_bench.py [--accounts N] [--roles N] [--latency SECONDS]   # the sync alone
+    python benchmarks/sso_bench.py [--accounts N] [--latency SECONDS]   # the sync alone
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import argparse
 import dataclasses
 import importlib.util
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -36,9 +37,14 @@ SESSION = "corp"
 TAB_PREFIX = "acct-01"  # accounts 0100-0199: 300 candidates
 _FAKESSO = Path(__file__).resolve().parents[1] / "tests" / "fakesso.py"
 _FILE_AGE_SECONDS = 86_400  # as bench.py: awsctx caches only files that have settled
-_CLOSED_PORT = "http://127.0.0.1:9"
 
-# Until awsctx/cli.py wires `sso sync` and `process`, the same calls through the modules.
+
+def closed_port_url() -> str:
+    """A loopback URL where nothing listens: a port the system handed out, then closed (a fixed
+    port such as 9 may be in use on some machine)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
 @dataclasses.dataclass
@@ -51,7 +57,6 @@ class SyncReport:
     calls: int  # ListAccounts + ListAccountRoles answered
     profiles: int
     config_bytes: int
-    via: str
 
     @property
     def sequential_seconds(self) -> float:
@@ -60,7 +65,7 @@ class SyncReport:
     def lines(self) -> list[str]:
         return [
             f"sso sync: {self.accounts:,} accounts x {len(ROLES)} roles, {self.latency * 1000:.0f} ms per answer "
-            f"({self.via})",
+            "(`awsctx sso sync`)",
             f"  first sync          {self.seconds:6.1f} s   {self.profiles:,} profiles, "
             f"{self.config_bytes / 1024:.0f} KiB config",
             f"  sync, nothing new   {self.again_seconds:6.1f} s   file left untouched",
@@ -150,7 +155,6 @@ def build_home(
                 "LANG": "C.UTF-8",
             }
             command = [awsctx, "sso", "sync"]
-            via = "`awsctx sso sync`"
 
             def sync() -> float:
                 started = time.perf_counter()
@@ -181,7 +185,8 @@ def build_home(
     _age(config)
     text = config.read_text()
     profiles = text.count("\n[profile ")
-    report = SyncReport(accounts, len(ROLES), latency, seconds, again, calls, profiles, len(text), via)
+    report = SyncReport(accounts, len(ROLES), latency, seconds, again, calls, profiles, len(text))
+    closed = closed_port_url()
     facts = {
         "BENCH_PROFILES": str(profiles + 2),  # and [default], [static]
         "BENCH_ROLE_PROFILE": switch_profiles[0],
@@ -192,8 +197,8 @@ def build_home(
         "BENCH_PROCESS_KEY": fakesso.access_key_id_for("100000000000", "ReadOnly"),
         "BENCH_STATIC_PROFILE": "static",
         # A call that missed the cache fails at once rather than reaching out.
-        "AWS_ENDPOINT_URL_SSO": _CLOSED_PORT,
-        "AWS_ENDPOINT_URL_STS": _CLOSED_PORT,
+        "AWS_ENDPOINT_URL_SSO": closed,
+        "AWS_ENDPOINT_URL_STS": closed,
         "AWS_EC2_METADATA_DISABLED": "true",
     }
     return facts, report

@@ -1,11 +1,29 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
 from harness import base_env, make_home
 from stsproxy import StsProxy
+
+
+@pytest.fixture(autouse=True)
+def no_machine_aws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the machine's AWS set-up: HOME and both AWS files in the test's folder, no
+    AWS_* or AWSCTX_* variables from outside (scripts/test sets AWS_PROFILE to prove it)."""
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "AWSCTX_")):
+            monkeypatch.delenv(name)
+    isolated = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(isolated))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(isolated / ".aws" / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(isolated / ".aws" / "credentials"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(isolated / ".cache"))
+    # boto3's default session keeps the configuration it saw first.
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
 
 
 @pytest.fixture

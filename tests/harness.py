@@ -6,11 +6,13 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pexpect
 
@@ -20,6 +22,33 @@ AWSCTX = VENV_BIN / "awsctx"
 DUMPENV = Path(__file__).with_name("dumpenv.py")
 SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / ".aws"
 PAST = time.time() - 3600  # file times an hour old: awsctx caches only files that have settled
+
+
+def closed_port_url() -> str:
+    """An http URL on loopback where nothing listens: a port the system gave out, then closed.
+
+    Not a fixed "unused" port: any port can be in use on some machine.
+    """
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def aws_client(service: str, **kwargs: Any) -> Any:
+    """A botocore client that reads nothing from the machine: no profile, no config or credentials
+    file, whatever AWS_PROFILE, AWS_CONFIG_FILE or HOME say. Region, endpoint and keys come from
+    `kwargs`."""
+    import botocore.session
+
+    session = botocore.session.Session(
+        session_vars={
+            "profile": (None, None, None, None),
+            "config_file": (None, None, os.devnull, None),
+            "credentials_file": (None, None, os.devnull, None),
+        }
+    )
+    return session.create_client(service, **kwargs)
 
 
 def require_shell(shell: str) -> str:
@@ -201,17 +230,25 @@ class Interactive:
             lines = [line for line in lines if not line.rstrip().endswith(command)]
         return "\n".join(line for line in lines if line.strip())
 
-    def complete(self, text: str, tabs: int = 1, settle: float = 1.5) -> str:
-        """Type `text`, press Tab, and return what the terminal showed after it."""
-        self.child.send(text)
-        for _ in range(tabs):
-            self.child.send("\t")
-            time.sleep(settle)
-        try:
-            shown = self.child.read_nonblocking(1_000_000, timeout=1)
-        except pexpect.TIMEOUT:
-            shown = ""
-        return strip_ansi(shown)
+    def complete(self, text: str, expected: str | list[str], tabs: int = 1) -> str:
+        """Type `text`, press Tab `tabs` times, and return what the terminal showed (escape sequences
+        removed) up to the moment all of `expected` is on it; fails if it never is.
+
+        The shell reads keys in order, so a line typed next finds the completion done. What the
+        shell draws later (the rest of a list) is in what the next `sync` returns.
+        """
+        self.child.send(text + "\t" * tabs)
+        return self._shown_until([expected] if isinstance(expected, str) else expected)
+
+    def _shown_until(self, wanted: list[str]) -> str:
+        """Read the terminal until each of `wanted` is on it; what it showed, escape sequences removed."""
+        drawn = ""
+        while not all(piece in strip_ansi(drawn) for piece in wanted):
+            try:
+                drawn += self.child.read_nonblocking(1_000_000, timeout=self.child.timeout)
+            except pexpect.TIMEOUT:
+                raise AssertionError(f"never shown: {wanted!r}; the terminal showed {strip_ansi(drawn)!r}") from None
+        return strip_ansi(drawn)
 
     def expect_answering(self, pattern: str) -> None:
         """Wait for `pattern`, replying to cursor-position queries (ESC [ 6 n) as a terminal would."""
@@ -237,9 +274,13 @@ class Interactive:
         # lacks a final newline, ended by \r.
         return drawn[max(drawn.rfind("\r"), drawn.rfind("\n")) + 1 :]
 
-    def cancel_line(self) -> None:
-        self.child.sendcontrol("c")
-        self.sync()
+    def cancel_line(self) -> str:
+        """Drop the line being typed; return what the terminal showed until then."""
+        # With keys (start of line, kill to its end), not Ctrl-C: a signal is not queued behind the
+        # keys typed before it, and the flush that comes with it can eat the keys typed after it.
+        self.child.sendcontrol("a")
+        self.child.sendcontrol("k")
+        return self.sync()
 
     def close(self) -> None:
         self.child.close(force=True)

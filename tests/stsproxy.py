@@ -11,6 +11,7 @@ import http.client
 import re
 import threading
 import urllib.parse
+from datetime import timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from moto.server import ThreadedMotoServer
@@ -81,6 +82,24 @@ class StsProxy:
         """Answer the next `count` calls (of `action`, or any) with this error; status 0 drops them."""
         with self.lock:
             self.faults.extend([(action, status, code, message)] * count)
+
+    def issued(self, access_key_id: str) -> dict[str, object] | None:
+        """What moto's STS recorded issuing by AssumeRole under `access_key_id` (secret, session
+        token, expiry in epoch seconds, ARN); None for a key it never issued. moto runs in this
+        process, so its own record can be read."""
+        from moto.sts.models import sts_backends
+
+        for account in list(sts_backends.values()):
+            for backend in list(account.values()):
+                for role in list(backend.assumed_roles):
+                    if role.access_key_id == access_key_id:
+                        return {
+                            "secret": role.secret_access_key,
+                            "token": role.session_token,
+                            "expiration": role.expiration.replace(tzinfo=timezone.utc).timestamp(),
+                            "arn": role.arn,
+                        }
+        return None
 
     def reset(self) -> None:
         with self.lock:

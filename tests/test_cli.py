@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from awsctx import cli, main, switch
 from awsctx.commands import switch as switch_command
@@ -24,27 +24,34 @@ def slow_request(argv: list[str]) -> switch.Request | None:
         return None
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(TOKENS), max_size=4))
-def test_fast_path_agrees_with_argparse(argv: list[str]) -> None:
-    fast = main.fast_request(argv)
-    if fast is not None:
-        assert fast == slow_request(argv), argv
+HOT = [
+    ([], switch.Request(switch.LIST)),
+    (["client2"], switch.Request(switch.SWITCH, "client2")),
+    (["use", "init"], switch.Request(switch.SWITCH, "init")),
+    (["client2", "-r", "eu-west-1"], switch.Request(switch.SWITCH, "client2", "eu-west-1")),
+    (["-r", "eu-west-1"], switch.Request(switch.REGION_ONLY, None, "eu-west-1")),
+    (["-"], switch.Request(switch.PREVIOUS)),
+    (["-u"], switch.Request(switch.UNSET)),
+    (["-c"], switch.Request(switch.CURRENT)),
+]
 
 
-@pytest.mark.parametrize(
-    ("argv", "expected"),
-    [
-        ([], switch.Request(switch.LIST)),
-        (["client2"], switch.Request(switch.SWITCH, "client2")),
-        (["use", "init"], switch.Request(switch.SWITCH, "init")),
-        (["client2", "-r", "eu-west-1"], switch.Request(switch.SWITCH, "client2", "eu-west-1")),
-        (["-r", "eu-west-1"], switch.Request(switch.REGION_ONLY, None, "eu-west-1")),
-        (["-"], switch.Request(switch.PREVIOUS)),
-        (["-u"], switch.Request(switch.UNSET)),
-        (["-c"], switch.Request(switch.CURRENT)),
-    ],
-)
+def test_fast_path_agrees_with_argparse() -> None:
+    """Every list of up to four TOKENS (41,371 of them): wherever the fast path answers, argparse
+    gives the same request. Where it does not answer, main() hands the line to argparse itself."""
+    answered = []
+    for length in range(5):
+        for words in itertools.product(TOKENS, repeat=length):
+            argv = list(words)
+            fast = main.fast_request(argv)
+            if fast is not None:
+                answered.append(argv)
+                assert fast == slow_request(argv), argv
+    # The lines the fast path is for are among those checked.
+    assert all(argv in answered for argv, _ in HOT)
+
+
+@pytest.mark.parametrize(("argv", "expected"), HOT)
 def test_hot_command_lines_take_the_fast_path(argv: list[str], expected: switch.Request) -> None:
     assert main.fast_request(argv) == expected
 

@@ -467,10 +467,11 @@ def test_recently_modified_files_are_not_cached(aws: Path, recent: str) -> None:
     write_profiles(aws / "config", "a")
     (aws / "credentials").write_text("[b]\n")
     age(aws / "config", aws / "credentials")
-    age(aws / recent, seconds=1)
+    # Written just now: the whole of awsctx's 2-second window lies ahead of the load, not 1 s of it.
+    age(aws / recent, seconds=0)
     assert list(config.load().profiles) == ["a", "b"]
     assert not cache_file().exists()
-    age(aws / recent, seconds=3)
+    age(aws / recent)  # an hour old: settled
     config.load()
     assert cache_file().exists()
 

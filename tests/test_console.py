@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import stat
 import subprocess
 import threading
@@ -15,10 +14,9 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import boto3
 import pytest
 from fakesso import FakeSSO, access_key_id_for, secret_access_key_for, sso_cache_dir, write_token_cache
-from harness import AWSCTX, base_env, make_home, write_aws
+from harness import AWSCTX, aws_client, base_env, closed_port_url, make_home, write_aws
 from stsproxy import StsProxy
 
 from awsctx.commands import console
@@ -216,7 +214,7 @@ def signed_in(env: dict[str, str], federation: Federation, *args: str) -> tuple[
 
 def identity_of(sts: StsProxy, session: dict) -> str:
     """The ARN moto knows the credentials sent to the federation endpoint by."""
-    client = boto3.client(
+    client = aws_client(
         "sts",
         endpoint_url=f"http://{sts.moto_host}:{sts.moto_port}",
         region_name="us-east-1",
@@ -380,13 +378,11 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *words: str)
 
 
 def test_dead_federation_endpoint_is_one_line(console_env: dict[str, str], sts: StsProxy) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = dict(console_env, AWSCTX_FEDERATION_URL=f"http://127.0.0.1:{port}/federation")
+    closed = closed_port_url()
+    env = dict(console_env, AWSCTX_FEDERATION_URL=f"{closed}/federation")
     result = awsctx(env, "console", "role", "--print")
     assert result.returncode == 1
-    assert_one_line_error(result, "cannot reach the AWS sign-in endpoint", f"127.0.0.1:{port}")
+    assert_one_line_error(result, "cannot reach the AWS sign-in endpoint", closed.removeprefix("http://"))
     for secret in ("Session", "session", "SigninToken", "%22"):
         assert secret not in result.stderr
     assert sts.calls["AssumeRole"] == 1  # it got as far as the endpoint

@@ -8,11 +8,12 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 
 import pexpect
 import pytest
-from harness import AWSCTX, SHELLS, base_env, dump, make_home, run, write_aws
+from harness import AWSCTX, SHELLS, base_env, closed_port_url, dump, make_home, run, write_aws
 from stsproxy import StsProxy
 
 STATIC_KEY = "AKIAEXAMPLESTATIC001"
@@ -175,11 +176,16 @@ def test_identity_matches_boto3_for_every_profile_kind(
     assert without_session(ours["arn"]) == without_session(theirs["Arn"])
 
 
-def test_assumed_role_identity_is_the_role(cred_env: dict[str, str]) -> None:
+def test_assumed_role_identity_is_the_role(cred_env: dict[str, str], cred_home: Path, sts: StsProxy) -> None:
     ours = whoami(cred_env, "chain")
     assert ours["account"] == "222222222222"
     assert ":assumed-role/deploy/" in ours["arn"]
-    assert ours["expiration"] is not None
+    # The expiry STS gave the deploy role's credentials (the last link of the chain), to the second.
+    cached = [json.loads(path.read_text()) for path in (cred_home / ".aws" / "cli" / "cache").glob("*.json")]
+    records = [sts.issued(entry["Credentials"]["AccessKeyId"]) for entry in cached]
+    (issued,) = [record for record in records if record and record["arn"] == ours["arn"]]
+    shown = datetime.fromisoformat(ours["expiration"].replace("Z", "+00:00")).timestamp()
+    assert abs(shown - issued["expiration"]) < 1
     assert ours["kind"] == "assume-role"
 
 
@@ -197,7 +203,9 @@ def test_role_credentials_land_in_the_aws_cli_cache_and_serve_botocore(
         [sys.executable, "-c", BOTO3_WITH_CLI_CACHE, "role"], env=cred_env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ASIA")  # the role's temporary key, read from awsctx's entry
+    # The role's temporary key, read from awsctx's entry: one STS issued for the role.
+    assert result.stdout.strip() == json.loads(entry.read_text())["Credentials"]["AccessKeyId"]
+    assert sts.issued(result.stdout.strip()) is not None
     assert sts.calls["AssumeRole"] == 1  # botocore used awsctx's entry: no second AssumeRole
 
 
@@ -275,7 +283,7 @@ def test_access_denied_is_explained(cred_env: dict[str, str], sts: StsProxy) -> 
 
 
 def test_a_dead_server_is_a_clear_error(cred_env: dict[str, str]) -> None:
-    env = dict(cred_env, AWS_ENDPOINT_URL_STS="http://127.0.0.1:9")
+    env = dict(cred_env, AWS_ENDPOINT_URL_STS=closed_port_url())
     result = awsctx(env, "whoami", "role")
     assert result.returncode == 1
     assert "cannot reach AWS" in result.stderr
@@ -336,13 +344,14 @@ def test_exported_credentials_work_in_a_real_shell(cred_env: dict[str, str], she
     assert json.loads(result.stdout)["Account"] == "111111111111"
 
 
-def test_exec_runs_with_the_credentials_and_passes_the_status_through(cred_env: dict[str, str]) -> None:
+def test_exec_runs_with_the_credentials_and_passes_the_status_through(cred_env: dict[str, str], sts: StsProxy) -> None:
     env = dict(cred_env, AWS_PROFILE="static", AWS_ACCESS_KEY_ID="AKIASTALE", AWS_DEFAULT_PROFILE="static")
     probe = 'printf "%s|%s|%s\\n" "$AWS_ACCESS_KEY_ID" "${AWS_PROFILE-unset}" "${AWS_DEFAULT_PROFILE-unset}"; exit 7'
     result = awsctx(env, "exec", "role", "--", "sh", "-c", probe)
     assert result.returncode == 7
     key, profile, default_profile = result.stdout.strip().split("|")
-    assert key.startswith("ASIA")
+    issued = sts.issued(key)  # the role's key, as STS issued it
+    assert issued is not None and ":assumed-role/" in str(issued["arn"])
     assert (profile, default_profile) == ("unset", "unset")
 
 

@@ -107,7 +107,7 @@ def test_login_by_session_name_writes_the_aws_cli_token(env: dict[str, str], hom
     files = [json.loads(path.read_text()) for path in (home / ".aws" / "sso" / "cache").glob("*.json")]
     (token,) = [data for data in files if "accessToken" in data]  # beside it: the client registration
     assert token["startUrl"] == sso_server.start_url
-    assert token["refreshToken"]
+    assert token["refreshToken"] in sso_server.refresh_tokens  # one the server issued, not just any
     again = subprocess.run(
         [str(AWSCTX), "login", "--sso-session", "corp"], env=login_env, capture_output=True, text=True
     )

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -31,7 +29,7 @@ from fakesso import (
     token_cache_key,
     write_token_cache,
 )
-from moto.server import ThreadedMotoServer
+from harness import aws_client
 
 # Fixtures aws_home, fake_sso and sso_endpoints.
 pytest_plugins = ["conftest_sso"]
@@ -43,11 +41,11 @@ REGION = "us-east-1"
 
 
 def oidc_client(server: FakeSSO, **config: Any) -> Any:
-    return boto3.client("sso-oidc", region_name=REGION, endpoint_url=server.url, config=Config(**config))
+    return aws_client("sso-oidc", region_name=REGION, endpoint_url=server.url, config=Config(**config))
 
 
 def portal_client(server: FakeSSO, **config: Any) -> Any:
-    return boto3.client("sso", region_name=REGION, endpoint_url=server.url, config=Config(**config))
+    return aws_client("sso", region_name=REGION, endpoint_url=server.url, config=Config(**config))
 
 
 def register(oidc: Any, scopes: list[str] | None = None) -> dict[str, Any]:
@@ -85,15 +83,6 @@ def device_login(server: FakeSSO, scopes: list[str] | None = None) -> tuple[Any,
 def load_model(service: str) -> dict[str, Any]:
     path = Path(botocore.__file__).parent / "data" / service / "2019-06-10" / "service-2.json.gz"
     return json.loads(gzip.decompress(path.read_bytes()))
-
-
-@pytest.fixture
-def moto_sts() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
 
 
 # ---------------------------------------------------------------------------- wire format
@@ -166,7 +155,7 @@ def test_approve_by_device_code_and_all_pending(fake_sso: FakeSSO) -> None:
     assert fake_sso.approve(first["deviceCode"]) == 1
     assert fake_sso.approve() == 2
     for device in (first, second, third):
-        assert poll(oidc, client, device)["accessToken"]
+        assert poll(oidc, client, device)["accessToken"] in fake_sso.valid_access_tokens()
     with pytest.raises(KeyError):
         fake_sso.approve("NOPE-NOPE")
 
@@ -195,7 +184,7 @@ def test_slow_down_then_success(fake_sso: FakeSSO) -> None:
         # botocore does not retry SlowDownException: the caller must back off itself.
         assert slow.value.response["ResponseMetadata"]["RetryAttempts"] == 0
         assert slow.value.response["error"] == "slow_down"
-    assert poll(oidc, client, device)["accessToken"]
+    assert poll(oidc, client, device)["accessToken"] in fake_sso.valid_access_tokens()
     assert fake_sso.calls["CreateToken"] == 3
 
 
@@ -250,7 +239,7 @@ def test_auto_approve_after_first_poll(fake_sso: FakeSSO) -> None:
     device = start(oidc, client, fake_sso.start_url)
     with pytest.raises(oidc.exceptions.AuthorizationPendingException):
         poll(oidc, client, device)
-    assert poll(oidc, client, device)["accessToken"]
+    assert poll(oidc, client, device)["accessToken"] in fake_sso.valid_access_tokens()
 
 
 def test_visiting_verification_uri_can_approve(fake_sso: FakeSSO) -> None:
@@ -260,7 +249,7 @@ def test_visiting_verification_uri_can_approve(fake_sso: FakeSSO) -> None:
     device = start(oidc, client, fake_sso.start_url)
     with urllib.request.urlopen(device["verificationUriComplete"]) as page:
         assert b"(approved)" in page.read()
-    assert poll(oidc, client, device)["accessToken"]
+    assert poll(oidc, client, device)["accessToken"] in fake_sso.valid_access_tokens()
     assert fake_sso.calls["VerificationPage"] == 1
 
 
@@ -315,7 +304,8 @@ def test_refresh_token_grant(fake_sso: FakeSSO) -> None:
     )
     assert refreshed["accessToken"] != token["accessToken"]
     assert refreshed["expiresIn"] == fake_sso.access_token_ttl
-    assert refreshed["refreshToken"] not in (None, token["refreshToken"])
+    assert refreshed["refreshToken"] != token["refreshToken"]
+    assert refreshed["refreshToken"] in fake_sso.refresh_tokens
     portal = portal_client(fake_sso)
     assert portal.list_accounts(accessToken=refreshed["accessToken"])["accountList"]
 
@@ -347,7 +337,7 @@ def test_strict_refresh_token_rotation(fake_sso: FakeSSO) -> None:
         "grantType": "refresh_token",
         "refreshToken": token["refreshToken"],
     }
-    assert oidc.create_token(**kwargs)["accessToken"]
+    assert oidc.create_token(**kwargs)["accessToken"] in fake_sso.valid_access_tokens()
     with pytest.raises(oidc.exceptions.InvalidGrantException):
         oidc.create_token(**kwargs)
 
@@ -363,7 +353,7 @@ def test_injected_error(fake_sso: FakeSSO) -> None:
     }
     with pytest.raises(oidc.exceptions.ExpiredTokenException):
         oidc.create_token(**kwargs)
-    assert oidc.create_token(**kwargs)["accessToken"]  # only the next call failed
+    assert oidc.create_token(**kwargs)["accessToken"] in fake_sso.valid_access_tokens()  # only the next failed
 
 
 # ---------------------------------------------------------------------------- SSO portal
@@ -556,28 +546,19 @@ def test_latency_is_added(fake_sso: FakeSSO) -> None:
     assert time.perf_counter() - began >= 0.05
 
 
-def test_role_credentials_work_against_moto_sts(
-    fake_sso: FakeSSO, moto_sts: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    for name in list(os.environ):
-        if name.startswith("AWS_"):
-            monkeypatch.delenv(name)
+def test_role_credentials_are_the_ones_the_fake_recorded(fake_sso: FakeSSO) -> None:
+    """What the client receives is, field for field, what the fake says it issued (its record is
+    what other tests check awsctx's exports against)."""
     token = fake_sso.issue_token()["accessToken"]
-    creds = portal_client(fake_sso).get_role_credentials(
-        accountId="111111111111", roleName="AdministratorAccess", accessToken=token
-    )["roleCredentials"]
-    sts = boto3.client(
-        "sts",
-        region_name=REGION,
-        endpoint_url=moto_sts,
-        aws_access_key_id=creds["accessKeyId"],
-        aws_secret_access_key=creds["secretAccessKey"],
-        aws_session_token=creds["sessionToken"],
-    )
-    identity = sts.get_caller_identity()
-    # moto accepts any key; it reports its default account for keys it did not issue.
-    assert identity["Account"] == "123456789012"
-    assert identity["ResponseMetadata"]["HTTPStatusCode"] == 200
+    portal = portal_client(fake_sso)
+    for role in ("AdministratorAccess", "ReadOnly", "AdministratorAccess"):
+        creds = portal.get_role_credentials(accountId="111111111111", roleName=role, accessToken=token)[
+            "roleCredentials"
+        ]
+        record = fake_sso.issued_credentials[-1]
+        assert creds == {k: record[k] for k in ("accessKeyId", "secretAccessKey", "sessionToken", "expiration")}
+        assert (record["accountId"], record["roleName"], record["accessToken"]) == ("111111111111", role, token)
+    assert len({c["sessionToken"] for c in fake_sso.issued_credentials}) == 3
 
 
 def test_stop_refuses_further_calls() -> None:

@@ -1,9 +1,10 @@
 """Hostile profile names and regions are data, never code: in switch and completion, in every shell.
 
-Each example writes a profile whose name mixes shell syntax (command substitution, quotes,
-globs, comments, tilde, zsh's `=cmd` and `%` escapes, ANSI bytes) with ordinary text, then in
-bash, zsh and fish: switches to it by name, switches to it again by the word Tab would insert,
-and tries a hostile region. The payloads all create one marker file, which must never appear.
+Each case writes a profile whose name holds shell syntax (command substitution, quotes, globs,
+comments, tilde, zsh's `=cmd` and `%` escapes, ANSI bytes), then in bash, zsh and fish: switches
+to it by name, switches to it again by the word Tab would insert, and tries a hostile region. Every
+fragment is tried once in a name and once in a region; Hypothesis then mixes fragments with
+ordinary text. The payloads all create one marker file, which must never appear.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from harness import SHELLS, base_env, dump, make_home, run, write_aws
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -93,13 +95,9 @@ def completion_then_switch(shell: str) -> str:
     )
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data())
-def test_hostile_names_are_data_in_every_shell(tmp_path_factory, data: st.DataObject) -> None:
-    root = tmp_path_factory.mktemp("hostile")
-    marker = root / "pwned"
-    name = data.draw(hostile_name(marker), label="name")
-    region = data.draw(st.sampled_from(FRAGMENTS).map(lambda f: "us-east-1" + f.format(marker=marker)), label="region")
+def assert_data_in_every_shell(root: Path, marker: Path, name: str, region: str) -> None:
+    """In bash, zsh and fish: switch to `name` by name, then by the word Tab would insert, then try
+    `region`; nothing runs, the profile is switched to literally, the region is refused."""
     home = make_home(root, seed=False)
     write_aws(home, config="", credentials=f"[{name}]\naws_access_key_id = AKIAEXAMPLE\n")
     env = dict(base_env(home), HOSTILE=name, HOSTILE_REGION=region)
@@ -127,8 +125,29 @@ def test_hostile_names_are_data_in_every_shell(tmp_path_factory, data: st.DataOb
         else:
             assert "candidates:" not in result.output, (shell, result.output)
             assert result.aws("completed").get("AWS_PROFILE") == name, (shell, result.stderr)
-        assert "not a region name" in result.stderr
+        assert "not a region name" in result.stderr, (shell, region)
         assert result.envs["region"] == result.envs["completed"]
+
+
+@pytest.mark.parametrize("fragment", FRAGMENTS, ids=[ascii(f) for f in FRAGMENTS])
+def test_every_fragment_is_data_in_a_name_and_in_a_region(tmp_path: Path, fragment: str) -> None:
+    """Each fragment once, at both ends of a name (where `~`, `=`, `#` mean most) and after a region."""
+    marker = tmp_path / "pwned"
+    payload = fragment.format(marker=marker)
+    # Blanks cannot end a name (section headers are stripped): those go in the middle.
+    name = f"{payload}x{payload}" if payload.strip() == payload else f"x{payload}x"
+    assert_data_in_every_shell(tmp_path, marker, name, "us-east-1" + payload)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_hostile_names_are_data_in_every_shell(tmp_path_factory, data: st.DataObject) -> None:
+    """Fragments and plain text combined, as no fixed list would."""
+    root = tmp_path_factory.mktemp("hostile")
+    marker = root / "pwned"
+    name = data.draw(hostile_name(marker), label="name")
+    region = data.draw(st.sampled_from(FRAGMENTS).map(lambda f: "us-east-1" + f.format(marker=marker)), label="region")
+    assert_data_in_every_shell(root, marker, name, region)
     shutil.rmtree(root)
 
 

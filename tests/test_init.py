@@ -172,6 +172,7 @@ def test_the_integration_calls_this_installation_by_absolute_path(env: dict[str,
 
 def test_wheel_ships_the_templates(tmp_path: Path) -> None:
     """A normal (non-editable) install finds the templates: they are inside the wheel."""
+    # Built with the test environment's setuptools (the `test` extra), never one from a package index.
     subprocess.run(
         [
             sys.executable,
@@ -179,6 +180,8 @@ def test_wheel_ships_the_templates(tmp_path: Path) -> None:
             "pip",
             "wheel",
             "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
             "-q",
             "-w",
             str(tmp_path),

@@ -1,8 +1,5 @@
 """`awsctx process NAME`, the credential_process helper, against the fake IAM Identity Center and
 moto's STS, run as an SDK runs it: the installed program in a subprocess, stdout read as JSON.
-
-Until awsctx/cli.py wires `process` (and `sso sync`), a stand-in `awsctx` earlier on PATH routes
-those commands to awsctx.process and awsctx.ssosync and hands everything else to the real program.
 """
 
 from __future__ import annotations

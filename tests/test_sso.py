@@ -16,6 +16,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,11 @@ class Sleeper:
         if self.action is not None and len(self.intervals) == self.at:
             self.action()
         assert len(self.intervals) < 100, "polling never ends"
+
+
+def epoch(text: str) -> float:
+    """A cache file's `...Z` time in epoch seconds."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
 
 
 def session_target() -> sessions.Target:
@@ -204,6 +210,9 @@ def test_device_flow_pending_then_approved(home: Path, fake: FakeSSO, capfd: pyt
     assert token["accessToken"] in fake.valid_access_tokens()
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", token["expiresAt"])
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", token["registrationExpiresAt"])
+    # The times the server gave the token and the registration, not just any time in that form.
+    assert abs(epoch(token["expiresAt"]) - fake.access_tokens[token["accessToken"]].expires_at) <= 1
+    assert abs(epoch(token["registrationExpiresAt"]) - fake.clients[token["clientId"]].expires_at) <= 1
     assert token["startUrl"] == fake.start_url
     assert token["region"] == "us-east-1"
     assert read_cached(home) == token
@@ -362,6 +371,7 @@ def test_refresh_with_the_refresh_token_needs_no_browser(home: Path, fake: FakeS
     assert token["accessToken"] != old["accessToken"]
     assert token["accessToken"] in fake.valid_access_tokens()
     assert token["refreshToken"] != old["refreshToken"]  # the fake rotates them
+    assert token["refreshToken"] in fake.refresh_tokens  # and this is the one it issued
     assert {key: token[key] for key in ("clientId", "clientSecret", "registrationExpiresAt")} == {
         key: old[key] for key in ("clientId", "clientSecret", "registrationExpiresAt")
     }
@@ -502,14 +512,12 @@ def test_the_client_registration_is_shared_with_the_aws_cli(home: Path, fake: Fa
     """Cached under the name `aws sso login` gives it, and reused from there."""
     fake.auto_approve_after_polls = 0
     token = oidc.ensure_token(session_target(), interactive=True, open_browser=False, sleep=Sleeper())
-    args = {
-        "tool": "botocore",
-        "startUrl": fake.start_url,
-        "region": "us-east-1",
-        "scopes": [SSO_ACCOUNT_ACCESS_SCOPE],
-        "session_name": SESSION,
-    }
-    name = hashlib.sha1(json.dumps(args, sort_keys=True).encode()).hexdigest() + ".json"
+    # The name the AWS CLI v2 gives it: computed once by running its own
+    # BaseSSOTokenFetcher._registration_cache_key (awscli/botocore/utils.py, aws/aws-cli branch v2
+    # at 73fb33bb171ace3e9eaa03308f76e5de50c21393) for this start URL, sso_region us-east-1,
+    # scopes ["sso:account:access"] and session name "corp".
+    assert (fake.start_url, SESSION) == ("https://fake-sso.awsapps.com/start", "corp")
+    name = "ba2d9a967d71dd9ea20ea170ae9b0ee7e866c1ad.json"
     registration = json.loads((sso_cache_dir(home) / name).read_text())
     assert set(registration) == {"clientId", "clientSecret", "expiresAt", "scopes"}
     assert registration["clientId"] == token["clientId"]

@@ -1,8 +1,5 @@
 """`awsctx sso sync` against the fake IAM Identity Center, run as a user runs it: the installed
 program in a subprocess, HOME in a temporary folder.
-
-Until awsctx/cli.py wires `sso sync` and `process`, a stand-in `awsctx` earlier on PATH routes those
-two commands to awsctx.ssosync and awsctx.process and hands everything else to the real program.
 """
 
 from __future__ import annotations

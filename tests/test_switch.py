@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from harness import AWSCTX, SHELLS, dump, last_status, run, write_aws
+from harness import AWSCTX, SHELLS, Interactive, dump, last_status, run, write_aws
 
 SEED_PROFILES = ["default", "mirego", "client_with_direct_access", "client1", "client2-with-sso", "client2"]
 SHADOWING = [
@@ -133,12 +133,25 @@ def test_dash_without_history_is_an_error(shell: str, env: dict[str, str]) -> No
     assert result.envs["after"] == result.envs["before"]
 
 
-def test_previous_is_kept_per_shell(env: dict[str, str]) -> None:
-    """Two shells never move each other: each keeps its own previous, like `cd -`."""
-    first = run("bash", "awsctx client1\nawsctx client2\nawsctx -\n" + dump("one"), env)
-    second = run("bash", "awsctx mirego\nawsctx default\nawsctx -\n" + dump("two"), env)
-    assert first.aws("one")["AWS_PROFILE"] == "client1"
-    assert second.aws("two")["AWS_PROFILE"] == "mirego"
+SHOW_PROFILE = "printf '%s\\n' \"P=$AWS_PROFILE\""
+
+
+def test_previous_is_kept_per_shell(shell: str, env: dict[str, str], home: Path) -> None:
+    """Two shells open at once never move each other: each keeps its own previous, like `cd -`."""
+    first, second = Interactive(shell, env, home), Interactive(shell, env, home)
+    try:
+        first.run("awsctx client1")
+        first.run("awsctx client2")
+        assert "no previous profile" in second.run("awsctx -")
+        second.run("awsctx mirego")
+        second.run("awsctx default")
+        first.run("awsctx -")
+        second.run("awsctx -")
+        assert "P=client1" in first.run(SHOW_PROFILE)
+        assert "P=mirego" in second.run(SHOW_PROFILE)
+    finally:
+        first.close()
+        second.close()
 
 
 def test_current_prints_the_profile_and_fails_when_none(shell: str, env: dict[str, str]) -> None:

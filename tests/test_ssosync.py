@@ -76,7 +76,7 @@ def config_path(home: Path) -> Path:
 
 
 def sync(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    # Found on the environment's PATH, as a user's shell finds it (the stand-in first, when there is one).
+    # Found on the environment's PATH, as a user's shell finds it.
     return subprocess.run(
         ["awsctx", "sso", "sync", *args],
         env=env,

@@ -175,13 +175,100 @@ def looks_like_aws(protocol: str, status: int, body: bytes, headers: Any, model:
     return True  # other protocols: botocore's parser decides
 
 
+_CREDENTIALS = ("Credentials.AccessKeyId", "Credentials.SecretAccessKey", "Credentials.SessionToken")
+# What awsctx and botocore's credential providers read from each successful answer, by (service,
+# operation): an answer without it is not AWS's. `[]` stands for every item of a list.
+_ANSWER_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("sts", "AssumeRole"): (*_CREDENTIALS, "Credentials.Expiration"),
+    ("sts", "AssumeRoleWithWebIdentity"): (*_CREDENTIALS, "Credentials.Expiration"),
+    ("sts", "AssumeRoleWithSAML"): (*_CREDENTIALS, "Credentials.Expiration"),
+    ("sts", "GetFederationToken"): (*_CREDENTIALS, "Credentials.Expiration"),
+    ("sts", "GetSessionToken"): (*_CREDENTIALS, "Credentials.Expiration"),
+    ("sts", "GetCallerIdentity"): ("Account", "Arn"),
+    ("sso", "GetRoleCredentials"): (
+        "roleCredentials.accessKeyId",
+        "roleCredentials.secretAccessKey",
+        "roleCredentials.sessionToken",
+        "roleCredentials.expiration",
+    ),
+    ("sso", "ListAccounts"): ("accountList",),
+    ("sso", "ListAccountRoles"): ("roleList",),
+    ("sso-oidc", "RegisterClient"): ("clientId", "clientSecret"),
+    ("sso-oidc", "StartDeviceAuthorization"): ("deviceCode", "userCode", "verificationUri"),
+    ("sso-oidc", "CreateToken"): ("accessToken", "expiresIn"),
+    ("iam", "ListAccountAliases"): ("AccountAliases",),
+    ("iam", "ListAccessKeys"): ("AccessKeyMetadata[].AccessKeyId",),
+    ("iam", "CreateAccessKey"): ("AccessKey.AccessKeyId", "AccessKey.SecretAccessKey"),
+}
+
+
+def _unreadable(protocol: str, response: Any, model: Any, status: int) -> str:
+    """What is wrong with an answer that has AWS's form but not what is read from it; "" when nothing.
+
+    botocore parses the answer here first: a body it cannot parse, or a successful one without the
+    fields the caller reads (or with a value of another type), would otherwise end in a KeyError or
+    an AttributeError somewhere in botocore or awsctx.
+    """
+    from botocore import parsers
+
+    try:
+        parsed = parsers.create_parser(protocol).parse(dict(response), model.output_shape)
+    except Exception as error:
+        return f"a body botocore cannot read ({type(error).__name__})"
+    if status >= 300:
+        return ""
+    kind = "JSON" if protocol in ("json", "rest-json") else "XML"
+    for path in _ANSWER_FIELDS.get((model.service_model.service_name, model.name), ()):
+        if not _holds(parsed, path.split("."), model.output_shape):
+            return f"{kind} without {path}"
+    return ""
+
+
+def _holds(value: Any, names: list[str], shape: Any) -> bool:
+    """Whether `value` (parsed by botocore for `shape`) has a usable value at the path `names`."""
+    if not names:
+        return _fits(value, shape)
+    name, each = names[0].removesuffix("[]"), names[0].endswith("[]")
+    if not isinstance(value, dict):
+        return False
+    members = getattr(shape, "members", None) or {}
+    member = members.get(name)
+    found = value.get(name)
+    if not each:
+        return _holds(found, names[1:], member)
+    if not isinstance(found, list):
+        return False
+    item = getattr(member, "member", None)
+    return all(_holds(entry, names[1:], item) for entry in found)
+
+
+def _fits(value: Any, shape: Any) -> bool:
+    if value is None:
+        return False
+    kind = getattr(shape, "type_name", "")
+    if kind == "string":
+        return isinstance(value, str) and bool(value.strip())
+    if kind in ("integer", "long"):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "timestamp":
+        import datetime
+
+        return isinstance(value, datetime.datetime)
+    if kind == "list":
+        return isinstance(value, list)
+    if kind == "structure":
+        return isinstance(value, dict)
+    return True
+
+
 class _Watch:
     """Hooks on every botocore session awsctx makes: each call is watched while it runs.
 
     After NOTICE_AFTER seconds without an answer it says on stderr what it waits for; after
     `timeout()` seconds (retries included) it gives up with WaitExpired. A SIGALRM timer, armed only
     in the main thread and only while a call runs: time a person spends at a prompt or in a browser
-    is never counted. And an answer that is not AWS's becomes NotAws before botocore parses it
+    is never counted. And an answer that is not AWS's, or that lacks what awsctx reads from it,
+    becomes NotAws before botocore parses it
     (botocore would raise a KeyError or report an `Unknown` error with no content).
     """
 
@@ -262,17 +349,21 @@ class _Watch:
         status = int(response_dict.get("status_code") or 0)
         headers = response_dict.get("headers") or {}
         protocol = operation_model.service_model.resolved_protocol
-        if looks_like_aws(protocol, status, body, headers, operation_model):
-            return
+        content_type = str(headers.get("content-type") or "")
+        if not looks_like_aws(protocol, status, body, headers, operation_model):
+            problem = _describe_body(body, content_type)
+        else:
+            problem = _unreadable(protocol, response_dict, operation_model, status)
+            if not problem:
+                return
         if self.armed:
             self._disarm()
         service, variable = _service_words(operation_model)
         where = f" at {self.host}" if self.host else ""
-        content_type = str(headers.get("content-type") or "")
         raise NotAws(
-            f"{service}{where} answered {operation_model.name} with HTTP {status} and "
-            f"{_describe_body(body, content_type)}, not an AWS answer; a proxy or captive portal may be in "
-            f"the way: check the network, HTTPS_PROXY/NO_PROXY and {variable}"
+            f"{service}{where} answered {operation_model.name} with HTTP {status} and {problem}, not an AWS "
+            f"answer; a proxy or captive portal may be in the way: check the network, HTTPS_PROXY/NO_PROXY "
+            f"and {variable}"
         )
 
 

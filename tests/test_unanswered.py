@@ -62,6 +62,25 @@ BODIES = [
     b"[1, 2, 3]",
     b"<?xml version='1.0'?><Nothing/>",
 ]
+# Well-formed JSON and XML of the wrong shape: what botocore parses without complaint, but without
+# the fields (or with values of another type than) awsctx and botocore's providers read.
+STS_XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/"
+WRONG_SHAPES = [
+    b"{}",
+    b'{"message": "ok"}',
+    b'{"roleCredentials": {}, "accountList": null, "clientId": "c", "accessToken": "t"}',
+    b'{"roleCredentials": "none", "accountList": 7, "clientId": 5, "deviceCode": [], "accessToken": 5}',
+    b'{"roleCredentials": {"accessKeyId": "A", "secretAccessKey": "S", "sessionToken": "T", "expiration": "later"},'
+    b' "accessToken": "t", "expiresIn": "soon", "clientId": "c", "clientSecret": "s"}',
+    b"<AssumeRoleResponse/>",
+    b"<ErrorResponse/>",
+    f"<GetCallerIdentityResponse xmlns='{STS_XMLNS}'><GetCallerIdentityResult><Arn>x</Arn>"
+    "</GetCallerIdentityResult></GetCallerIdentityResponse>".encode(),
+    f"<AssumeRoleResponse xmlns='{STS_XMLNS}'><AssumeRoleResult><Credentials><AccessKeyId>A</AccessKeyId>"
+    "<SecretAccessKey>S</SecretAccessKey><SessionToken>T</SessionToken><Expiration>never</Expiration>"
+    "</Credentials></AssumeRoleResult></AssumeRoleResponse>".encode(),
+]
+BODIES += WRONG_SHAPES
 CONTENT_TYPES = ["text/html", "text/plain", "application/json", "text/xml", ""]
 STATUSES = [200, 200, 201, 302, 400, 403, 404, 500, 502, 503]
 
@@ -157,8 +176,9 @@ COMMANDS = [
     ("console", "--print", "role"),
     ("process", "role"),
     ("process", "dev"),
+    ("console", "--print", "dev"),
     ("login", "--force", "--no-browser", "dev"),
-    ("sso", "sync", "--sso-session", "corp", "--dry-run"),
+    ("sso", "sync", "corp", "--dry-run"),
 ]
 
 
@@ -180,6 +200,22 @@ def test_answers_that_are_not_aws_are_one_line_for_every_command(home: Path, imp
         impostor.body = rng.choice(BODIES)
         what = f"{' '.join(words)} against HTTP {impostor.status} {impostor.content_type} {impostor.body!r}"
         assert_one_clear_line(awsctx(env, *words), what)
+
+
+@pytest.mark.parametrize("body", WRONG_SHAPES, ids=lambda body: body[:24].decode())
+def test_answers_of_the_wrong_shape_are_one_line_naming_the_endpoint_for_every_command(
+    home: Path, impostor: Impostor, body: bytes
+) -> None:
+    impostor.status = 200
+    impostor.content_type = "text/xml" if body.startswith(b"<") else "application/json"
+    impostor.body = body
+    env = impostor_env(home, impostor.url)
+    for words in COMMANDS:
+        result = awsctx(env, *words)
+        what = f"{' '.join(words)} against HTTP 200 {body!r}"
+        assert_one_clear_line(result, what)
+        assert "127.0.0.1:" in result.stderr, what + "\n" + result.stderr
+        assert "AWS_ENDPOINT_URL_" in result.stderr, what + "\n" + result.stderr
 
 
 def test_a_captive_portal_is_named_with_its_status_and_what_to_check(home: Path, impostor: Impostor) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -249,6 +250,38 @@ def test_a_silent_endpoint_says_what_it_waits_for_and_gives_up_at_the_bound(home
     assert "no answer from 127.0.0.1:" in lines[1] and "within 3 s" in lines[1]
     assert "AWSCTX_TIMEOUT" in lines[1]
     assert "Traceback" not in result.stderr
+
+
+def test_the_bound_counts_every_wait_of_one_command_together(home: Path, sts: StsProxy) -> None:
+    # AssumeRole answers after a second, then STS and IAM go silent: the identity check gets what
+    # is left of the bound, and no call is made once it is spent (the alias lookup is skipped).
+    sts.reset()
+    sts.answer_late("AssumeRole", 1.0)
+    sts.stall("GetCallerIdentity")
+    sts.stall("ListAccountAliases")
+    env = dict(
+        base_env(home),
+        AWS_ENDPOINT_URL_STS=sts.url,
+        AWS_ENDPOINT_URL_IAM=sts.url,
+        AWS_EC2_METADATA_DISABLED="true",
+        AWSCTX_TIMEOUT="4",
+    )
+    try:
+        result = awsctx(env, "whoami", "role")
+    finally:
+        stalled = dict(sts.calls)
+        sts.reset()
+    assert result.returncode == 0, result.stderr
+    assert "arn:aws:iam::111111111111:role/admin (not checked)" in result.stdout
+    assert "Traceback" not in result.stderr
+    # The check was cut short by the time AssumeRole already took from the same bound.
+    earlier = re.search(
+        r"within 4 s, the time this command may wait for AWS in all \(([0-9.]+) s of it on earlier", result.stderr
+    )
+    assert earlier, result.stderr
+    assert float(earlier.group(1)) >= 1.0
+    assert stalled["AssumeRole"] == 1 and stalled["GetCallerIdentity"] == 1
+    assert "ListAccountAliases" not in stalled
 
 
 def test_a_silent_sso_portal_gives_up_at_the_bound(home: Path, impostor: Impostor) -> None:

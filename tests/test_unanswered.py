@@ -179,6 +179,7 @@ COMMANDS = [
     ("process", "dev"),
     ("console", "--print", "dev"),
     ("login", "--force", "--no-browser", "dev"),
+    ("login", "--no-browser", "dev"),
     ("sso", "sync", "corp", "--dry-run"),
 ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -144,26 +146,59 @@ def rendered(home: Path, config_text: str | None, credentials_text: str | None =
     return aesr.render(config.load())
 
 
-def extension_profiles(text: str) -> list[dict[str, str]]:
-    """The profiles the extension reads from `text`, following its documented rules: ';' and '#'
-    start a comment anywhere, `[profile NAME]` or `[NAME]` opens a profile, `key = value` lines,
-    no key twice, every profile names its account."""
-    profiles: list[dict[str, str]] = []
-    for raw in text.splitlines():
-        line = raw.split(";", 1)[0].split("#", 1)[0].strip()
-        if not line:
+NODE = Path(__file__).resolve().parent / "node"
+
+
+def extension_reads(text: str) -> dict:
+    """What the extension reads from `text`, by its own parser: the npm package aesr-config, which
+    the extension imports, installed by scripts/test into tests/node at the version its lock file
+    pins. A text it rejects fails the test."""
+    node = shutil.which("node")
+    assert node, "node is not installed: scripts/test installs it"
+    assert (NODE / "node_modules" / "aesr-config").is_dir(), "the extension's parser is missing: run scripts/test"
+    result = subprocess.run(
+        [node, str(NODE / "parse_aesr.mjs")], input=text, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, f"the extension rejects the configuration: {result.stdout}{result.stderr}"
+    return json.loads(result.stdout)
+
+
+def extension_profiles(text: str) -> dict[str, dict[str, str]]:
+    """Every profile the extension reads from `text`, by name: roles listed always, base accounts
+    (with "targets", the names of their roles) and roles under a base (with "base", its name)."""
+    parsed = extension_reads(text)
+    profiles: dict[str, dict] = {}
+    for single in parsed["singles"]:
+        profiles[single["name"]] = single
+    for base in parsed["complexes"]:
+        profiles[base["name"]] = {**base, "targets": [target["name"] for target in base["targets"]]}
+        for target in base["targets"]:
+            profiles[target["name"]] = {**target, "base": base["name"]}
+    return profiles
+
+
+def assert_roles_read_as_configured(
+    text: str, cfg: config.AwsConfig, learnt: dict[str, str] | None = None
+) -> dict[str, dict[str, str]]:
+    """Every role the extension reads is a role_arn profile of `cfg`, with that ARN's account and
+    role name exactly, and a role it lists under a base is under one in the account of its
+    source_profile (by the config, or `learnt` by awsctx); every role_arn profile left out is
+    named in a comment. Returns what the extension reads."""
+    profiles = extension_profiles(text)
+    for name, values in cfg.profiles.items():
+        role_arn = values.get("role_arn")
+        if not isinstance(role_arn, str):
             continue
-        if line.startswith("[") and line.endswith("]"):
-            name = line[1:-1].strip()
-            profiles.append({"profile": name[len("profile ") :].lstrip() if name.startswith("profile ") else name})
+        read = profiles.get(name)
+        if read is None:
+            assert f"; left out {name}:" in text, f"{name} left out without a word:\n{text}"
             continue
-        assert profiles, f"{raw!r} comes before any profile"
-        key, equals, value = line.partition("=")
-        assert equals, f"{raw!r} is no key = value line"
-        assert key.strip() not in profiles[-1], f"{key.strip()} twice in {profiles[-1]['profile']}"
-        profiles[-1][key.strip()] = value.strip()
-    for profile in profiles:
-        assert profile.get("aws_account_id"), f"{profile['profile']} names no account"
+        arn = role_arn.strip()
+        assert (read["aws_account_id"], read["role_name"]) == (arn.split(":")[4], arn.split(":role/", 1)[1]), name
+        if "base" in read:
+            source = values["source_profile"]
+            accounts = {cfg.profiles[source].get(key) for key in ("aws_account_id", "sso_account_id")}
+            assert profiles[read["base"]]["aws_account_id"] in accounts | {(learnt or {}).get(source)}, name
     return profiles
 
 
@@ -171,18 +206,27 @@ def test_seed_roles_become_roles_listed_always(aws_home: Path) -> None:
     text = rendered(aws_home, (SEED / "config").read_text(), (SEED / "credentials").read_text())
     assert text == SEED_RENDERED
     # The SSO profile is no role to switch to, and mirego's account is not known without a call.
-    assert [profile["profile"] for profile in extension_profiles(text)] == ["client1", "client2"]
+    assert extension_reads(text) == {
+        "singles": [
+            {"name": "client1", "aws_account_id": "123456", "role_name": "rolename", "region": "us-west-2"},
+            {"name": "client2", "aws_account_id": "123456", "role_name": "rolename", "region": "ca-central-1"},
+        ],
+        "complexes": [],
+    }
 
 
 def test_roles_bases_colors_and_aliases(aws_home: Path) -> None:
     text = rendered(aws_home, CONFIG, CREDENTIALS)
     assert text == RENDERED
-    profiles = {profile["profile"]: profile for profile in extension_profiles(text)}
-    # Every source_profile names a base account the text defines, which is no role itself.
-    for profile in profiles.values():
-        if "source_profile" in profile:
-            base = profiles[profile["source_profile"]]
-            assert "source_profile" not in base
+    profiles = assert_roles_read_as_configured(text, config.load())
+    assert profiles["base"]["targets"] == ["admin"]
+    assert profiles["portal"]["targets"] == ["fromsso"]
+    assert profiles["portal"]["role_name"] == "PowerUser"
+    assert {name for name, profile in profiles.items() if "base" not in profile and "targets" not in profile} == {
+        "chained",
+        "unknown-source",
+        "fromenv",
+    }
 
 
 def test_account_learnt_by_awsctx_makes_keys_a_base_account(aws_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:

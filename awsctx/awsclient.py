@@ -402,7 +402,7 @@ class _Watch:
             problem = _unreadable(protocol, response_dict, operation_model, status)
             if not problem:
                 return
-        self.end()
+        # botocore's after-call-error event ends the wait (its handler is `after_call`).
         service, variable = _service_words(operation_model)
         where = f" at {self.host()}" if self.host() else ""
         raise NotAws(

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 # Deliberate limits: a dead network fails within seconds, throttling is retried. Each attempt has
-# its own connect and read timeouts; TIMEOUT_VARIABLE bounds the whole wait for one answer, retries
-# included (botocore has no such bound: 3 attempts of 5 + 15 s would be a minute in silence).
+# its own connect and read timeouts; TIMEOUT_VARIABLE bounds all the time one command waits for AWS,
+# every call and retry together (botocore has no such bound: 3 attempts of 5 + 15 s would be a
+# minute in silence, and a switch that assumes a role and then checks it makes two calls).
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 15
 MAX_ATTEMPTS = 3
@@ -53,7 +54,8 @@ class Refused(Exception):
 
 
 def timeout() -> float:
-    """The longest awsctx waits for one answer from AWS, retries included: AWSCTX_TIMEOUT seconds."""
+    """The longest one awsctx command waits for AWS, all its calls and retries together:
+    AWSCTX_TIMEOUT seconds."""
     text = os.environ.get(TIMEOUT_VARIABLE, "")
     if not text:
         return DEFAULT_TIMEOUT
@@ -175,24 +177,115 @@ def looks_like_aws(protocol: str, status: int, body: bytes, headers: Any, model:
     return True  # other protocols: botocore's parser decides
 
 
-class _Watch:
-    """Hooks on every botocore session awsctx makes: each call is watched while it runs.
+_CREDENTIALS = ("Credentials.AccessKeyId", "Credentials.SecretAccessKey", "Credentials.SessionToken")
+# What awsctx and botocore's credential providers read from each successful answer, by (service,
+# operation): an answer without it is not AWS's. `[]` stands for every item of a list.
+_ANSWER_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("sts", "AssumeRole"): (*_CREDENTIALS, "Credentials.Expiration"),
+    ("sts", "AssumeRoleWithWebIdentity"): (*_CREDENTIALS, "Credentials.Expiration"),
+    ("sts", "AssumeRoleWithSAML"): (*_CREDENTIALS, "Credentials.Expiration"),
+    ("sts", "GetFederationToken"): (*_CREDENTIALS, "Credentials.Expiration"),
+    ("sts", "GetSessionToken"): (*_CREDENTIALS, "Credentials.Expiration"),
+    ("sts", "GetCallerIdentity"): ("Account", "Arn"),
+    ("sso", "GetRoleCredentials"): (
+        "roleCredentials.accessKeyId",
+        "roleCredentials.secretAccessKey",
+        "roleCredentials.sessionToken",
+        "roleCredentials.expiration",
+    ),
+    ("sso", "ListAccounts"): ("accountList",),
+    ("sso", "ListAccountRoles"): ("roleList",),
+    ("sso-oidc", "RegisterClient"): ("clientId", "clientSecret"),
+    ("sso-oidc", "StartDeviceAuthorization"): ("deviceCode", "userCode", "verificationUri"),
+    ("sso-oidc", "CreateToken"): ("accessToken", "expiresIn"),
+    ("iam", "ListAccountAliases"): ("AccountAliases",),
+    ("iam", "ListAccessKeys"): ("AccessKeyMetadata[].AccessKeyId",),
+    ("iam", "CreateAccessKey"): ("AccessKey.AccessKeyId", "AccessKey.SecretAccessKey"),
+}
 
-    After NOTICE_AFTER seconds without an answer it says on stderr what it waits for; after
-    `timeout()` seconds (retries included) it gives up with WaitExpired. A SIGALRM timer, armed only
-    in the main thread and only while a call runs: time a person spends at a prompt or in a browser
-    is never counted. And an answer that is not AWS's becomes NotAws before botocore parses it
+
+def _unreadable(protocol: str, response: Any, model: Any, status: int) -> str:
+    """What is wrong with an answer that has AWS's form but not what is read from it; "" when nothing.
+
+    botocore parses the answer here first: a body it cannot parse, or a successful one without the
+    fields the caller reads (or with a value of another type), would otherwise end in a KeyError or
+    an AttributeError somewhere in botocore or awsctx.
+    """
+    from botocore import parsers
+
+    try:
+        parsed = parsers.create_parser(protocol).parse(dict(response), model.output_shape)
+    except Exception as error:
+        return f"a body botocore cannot read ({type(error).__name__})"
+    if status >= 300:
+        return ""
+    kind = "JSON" if protocol in ("json", "rest-json") else "XML"
+    for path in _ANSWER_FIELDS.get((model.service_model.service_name, model.name), ()):
+        if not _holds(parsed, path.split("."), model.output_shape):
+            return f"{kind} without {path}"
+    return ""
+
+
+def _holds(value: Any, names: list[str], shape: Any) -> bool:
+    """Whether `value` (parsed by botocore for `shape`) has a usable value at the path `names`."""
+    if not names:
+        return _fits(value, shape)
+    name, each = names[0].removesuffix("[]"), names[0].endswith("[]")
+    if not isinstance(value, dict):
+        return False
+    members = getattr(shape, "members", None) or {}
+    member = members.get(name)
+    found = value.get(name)
+    if not each:
+        return _holds(found, names[1:], member)
+    if not isinstance(found, list):
+        return False
+    item = getattr(member, "member", None)
+    return all(_holds(entry, names[1:], item) for entry in found)
+
+
+def _fits(value: Any, shape: Any) -> bool:
+    if value is None:
+        return False
+    kind = getattr(shape, "type_name", "")
+    if kind == "string":
+        return isinstance(value, str) and bool(value.strip())
+    if kind in ("integer", "long"):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "timestamp":
+        import datetime
+
+        return isinstance(value, datetime.datetime)
+    if kind == "list":
+        return isinstance(value, list)
+    if kind == "structure":
+        return isinstance(value, dict)
+    return True
+
+
+class _Watch:
+    """Hooks on every botocore session awsctx makes: the calls are watched while they run.
+
+    The time the command's calls spend waiting for AWS adds up against one bound, `timeout()`
+    seconds (retries included): after NOTICE_AFTER seconds without an answer it says on stderr what
+    it waits for; when the command's waits reach the bound it gives up with WaitExpired, and a later
+    call gives up at once. A SIGALRM timer, armed only in the main thread and only while a call
+    runs: time a person spends at a prompt or in a browser is never counted. An answer that is not
+    AWS's, or that lacks what awsctx reads from it, becomes NotAws before botocore parses it
     (botocore would raise a KeyError or report an `Unknown` error with no content).
     """
 
     def __init__(self) -> None:
+        self.spent = 0.0  # seconds this process's finished calls waited for AWS
         self.started = 0.0
         self.bound = 0.0
         self.noticed = False
         self.what = ""
-        self.host = ""
         self.previous: Any = None
-        self.armed = False
+        self.depth = 0  # calls running in the main thread: botocore may call inside a call
+        import threading
+
+        self.local = threading.local()  # the host each thread's call went to
 
     def register(self, found: Any) -> None:
         found.register("before-call", self.before_call)
@@ -201,58 +294,98 @@ class _Watch:
         found.register("after-call", self.after_call)
         found.register("after-call-error", self.after_call)
 
-    def before_call(self, model: Any, params: Any, **_: Any) -> None:
+    def left(self) -> float:
+        """Seconds of waiting this command has left."""
+        return timeout() - self.spent
+
+    def begin(self, what: str) -> bool:
+        """A wait for AWS starts; False when it is not counted (a thread, or inside another wait)."""
         import signal
         import threading
         import time
 
-        if threading.current_thread() is not threading.main_thread() or self.armed:
-            return
-        self.what = _doing(model, params)
-        self.host = ""
+        if threading.current_thread() is not threading.main_thread():
+            return False
+        self.depth += 1
+        if self.depth > 1:
+            return False
+        self.what = what
+        self.local.host = ""
         self.bound = timeout()
+        left = self.bound - self.spent
+        if left <= 0:
+            self.depth = 0
+            raise WaitExpired(
+                f"gave up before {what}: this command has already waited {self.spent:.1f} s for AWS, "
+                f"the time it may wait in all; check the network, any proxy (HTTPS_PROXY, NO_PROXY) and "
+                f"AWS_ENDPOINT_URL_* variables; {TIMEOUT_VARIABLE} sets the bound"
+            )
         self.started = time.monotonic()
         self.noticed = False
         self.previous = signal.signal(signal.SIGALRM, self._alarm)
-        self.armed = True
-        signal.setitimer(signal.ITIMER_REAL, min(NOTICE_AFTER, self.bound))
+        signal.setitimer(signal.ITIMER_REAL, min(NOTICE_AFTER, left))
+        return True
 
-    def before_send(self, request: Any, **_: Any) -> None:
-        import urllib.parse
-
-        self.host = urllib.parse.urlsplit(request.url).netloc
-
-    def after_call(self, **_: Any) -> None:
+    def end(self) -> None:
+        """The wait `begin` started is over (an answer, an error, or a call inside another ended)."""
         import threading
 
-        if self.armed and threading.current_thread() is threading.main_thread():
+        if threading.current_thread() is not threading.main_thread() or self.depth == 0:
+            return
+        self.depth -= 1
+        if self.depth == 0:
             self._disarm()
 
     def _disarm(self) -> None:
         import signal
+        import time
 
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, self.previous if self.previous is not None else signal.SIG_DFL)
-        self.armed = False
+        self.spent += time.monotonic() - self.started
+        self.depth = 0
+
+    def host(self) -> str:
+        return str(getattr(self.local, "host", ""))
+
+    def before_call(self, model: Any, params: Any, **_: Any) -> None:
+        self.begin(_doing(model, params))
+
+    def before_send(self, request: Any, **_: Any) -> None:
+        import urllib.parse
+
+        self.local.host = urllib.parse.urlsplit(request.url).netloc
+
+    def after_call(self, **_: Any) -> None:
+        self.end()
 
     def _alarm(self, _signal: int, _frame: Any) -> None:
         import signal
         import time
 
-        left = self.bound - (time.monotonic() - self.started)
+        left = self.bound - self.spent - (time.monotonic() - self.started)
         if not self.noticed and left > 0.05:
             self.noticed = True
             from awsctx import output
 
-            via = f" via {self.host}" if self.host else ""
-            output.note(f"waiting for AWS: {self.what}{via}… (gives up after {self.bound:g} s; {TIMEOUT_VARIABLE})")
+            via = f" via {self.host()}" if self.host() else ""
+            output.note(
+                f"waiting for AWS: {self.what}{via}… (gives up after {self.bound:g} s of waiting in all; "
+                f"{TIMEOUT_VARIABLE})"
+            )
             signal.setitimer(signal.ITIMER_REAL, left)
             return
+        earlier = self.spent
         self._disarm()
-        where = self.host or "AWS"
-        raise WaitExpired(
-            f"no answer from {where} within {self.bound:g} s ({self.what}); check the network, any proxy "
-            f"(HTTPS_PROXY, NO_PROXY) and AWS_ENDPOINT_URL_* variables; {TIMEOUT_VARIABLE} sets the wait"
+        raise WaitExpired(self._expired_message(earlier))
+
+    def _expired_message(self, earlier: float) -> str:
+        where = self.host() or "AWS"
+        spent = f" ({earlier:.1f} s of it on earlier calls)" if earlier >= 0.05 else ""
+        return (
+            f"no answer from {where} ({self.what}) within {self.bound:g} s, the time this command may wait for "
+            f"AWS in all{spent}; check the network, any proxy (HTTPS_PROXY, NO_PROXY) and AWS_ENDPOINT_URL_* "
+            f"variables; {TIMEOUT_VARIABLE} sets the bound"
         )
 
     def before_parse(self, operation_model: Any, response_dict: Any, **_: Any) -> None:
@@ -262,21 +395,43 @@ class _Watch:
         status = int(response_dict.get("status_code") or 0)
         headers = response_dict.get("headers") or {}
         protocol = operation_model.service_model.resolved_protocol
-        if looks_like_aws(protocol, status, body, headers, operation_model):
-            return
-        if self.armed:
-            self._disarm()
-        service, variable = _service_words(operation_model)
-        where = f" at {self.host}" if self.host else ""
         content_type = str(headers.get("content-type") or "")
+        if not looks_like_aws(protocol, status, body, headers, operation_model):
+            problem = _describe_body(body, content_type)
+        else:
+            problem = _unreadable(protocol, response_dict, operation_model, status)
+            if not problem:
+                return
+        # botocore's after-call-error event ends the wait (its handler is `after_call`).
+        service, variable = _service_words(operation_model)
+        where = f" at {self.host()}" if self.host() else ""
         raise NotAws(
-            f"{service}{where} answered {operation_model.name} with HTTP {status} and "
-            f"{_describe_body(body, content_type)}, not an AWS answer; a proxy or captive portal may be in "
-            f"the way: check the network, HTTPS_PROXY/NO_PROXY and {variable}"
+            f"{service}{where} answered {operation_model.name} with HTTP {status} and {problem}, not an AWS "
+            f"answer; a proxy or captive portal may be in the way: check the network, HTTPS_PROXY/NO_PROXY "
+            f"and {variable}"
         )
 
 
 _watch = _Watch()
+
+
+class Waiting:
+    """`with Waiting(what) as left:` a wait for AWS outside botocore (the sign-in endpoint), counted
+    against the same bound as every call; `left`: the seconds this command may still wait."""
+
+    def __init__(self, what: str, host: str) -> None:
+        self.what = what
+        self.host = host
+        self.counted = False
+
+    def __enter__(self) -> float:
+        self.counted = _watch.begin(self.what)
+        _watch.local.host = self.host
+        return max(_watch.left(), 0.001)
+
+    def __exit__(self, *_: object) -> None:
+        if self.counted:
+            _watch.end()
 
 
 def _doing(model: Any, params: Any) -> str:

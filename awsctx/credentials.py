@@ -448,17 +448,47 @@ def _resolve_locked(
     open_browser: bool,
     region: str | None,
 ) -> Resolved:
-    import botocore.credentials
-
-    from awsctx import awsclient
-    from awsctx.sso import oidc
+    from awsctx.sso import oidc, sessions
 
     target = _sso_target(cfg, profile)
-    sso_refreshable = False
-    if target is not None:
-        token = oidc.ensure_token(target, interactive=interactive, open_browser=open_browser)
-        sso_refreshable = bool(token.get("refreshToken"))
+    retried = False
+    while True:
+        token: dict | None = None
+        if target is not None:
+            token = oidc.ensure_token(target, interactive=interactive, open_browser=open_browser)
+        try:
+            return _resolve_with_botocore(profile, settings, mfa_code, interactive, region, token)
+        except _LoginRejected:
+            if target is None or token is None:
+                raise UserError(
+                    f"profile {profile!r}: IAM Identity Center refused its login; run `awsctx doctor`"
+                ) from None
+            # Marked expired: the next attempt, or `awsctx login`, renews it or logs in again.
+            oidc.reject(target, token)
+            if retried or not interactive:
+                raise sessions.LoginRejectedError(target) from None
+        retried = True
+        output.note(f"IAM Identity Center no longer accepts the login for {target.describe()}; logging in again")
 
+
+class _LoginRejected(Exception):
+    """The portal refused the SSO token botocore used (UnauthorizedException)."""
+
+
+def _resolve_with_botocore(
+    profile: str,
+    settings: dict,
+    mfa_code: str | None,
+    interactive: bool,
+    region: str | None,
+    token: dict | None,
+) -> Resolved:
+    import botocore.credentials
+    from botocore.exceptions import UnauthorizedSSOTokenError
+
+    from awsctx import awsclient
+
+    sso_refreshable = bool(token and token.get("refreshToken"))
     session = awsclient.session(profile)
     # The region the profile will be used in; botocore alone would let the shell's AWS_DEFAULT_REGION
     # (the previous profile's) win over the profile's own.
@@ -474,10 +504,14 @@ def _resolve_locked(
         resolver = botocore.credentials.create_credential_resolver(session, cache=cache)
         assume_role = resolver.get_provider("assume-role")
         assume_role._prompter = prompter  # botocore's hook for the MFA prompt is this attribute
-        credentials = resolver.load_credentials()
-        if credentials is None:
-            raise UserError(f"botocore found no credentials for profile {profile!r}; run `awsctx doctor`")
-        frozen = credentials.get_frozen_credentials()
+        try:
+            credentials = resolver.load_credentials()
+            if credentials is None:
+                raise UserError(f"botocore found no credentials for profile {profile!r}; run `awsctx doctor`")
+            # SSO role credentials (of the profile or of a role's source) are fetched here, lazily.
+            frozen = credentials.get_frozen_credentials()
+        except UnauthorizedSSOTokenError:
+            raise _LoginRejected from None
         # With these very credentials: a client left to find its own would run a second resolver
         # (with an in-memory cache) and assume the role again.
         keys = (frozen.access_key, frozen.secret_key, frozen.token)

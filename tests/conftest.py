@@ -48,3 +48,12 @@ def sts() -> Iterator[StsProxy]:
     proxy = StsProxy()
     yield proxy
     proxy.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh_wait_bound() -> None:
+    """A test is one command: the bound on the time awsctx waits for AWS starts afresh in this
+    process (awsctx's own commands are one process each)."""
+    from awsctx import awsclient
+
+    awsclient._watch.spent = 0.0

@@ -504,6 +504,25 @@ class FakeSSO:
             for token in self.refresh_tokens.values():
                 token.revoked = True
 
+    def revoke_sessions(self, access_token: str | None = None) -> int:
+        """End sign-in sessions server-side, as an administrator's revocation or a sign-out in the
+        browser does: the session `access_token` belongs to (every session when None) loses its
+        access tokens (the portal answers UnauthorizedException, though they are in date for the
+        client) and its refresh tokens (CreateToken answers invalid_grant). Returns how many
+        sessions ended; an unknown token raises KeyError."""
+        with self._lock:
+            if access_token is None:
+                ended = {token.session_id for token in self.access_tokens.values()}
+            else:
+                ended = {self.access_tokens[access_token].session_id}
+            for token in self.access_tokens.values():
+                if token.session_id in ended:
+                    token.revoked = True
+            for refresh in self.refresh_tokens.values():
+                if refresh.session_id in ended:
+                    refresh.revoked = True
+            return len(ended)
+
     def valid_access_tokens(self) -> list[str]:
         with self._lock:
             now = self.now()

@@ -1,7 +1,8 @@
 """moto's STS and IAM behind a counting, fault-injecting proxy, all on loopback.
 
 moto answers the real protocol; the proxy in front counts each Action (so a test can assert "one
-AssumeRole for ten shells") and can answer the next calls with throttling or access denied.
+AssumeRole for ten shells"), can answer the next calls with throttling or access denied, and can
+answer an Action late or never.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import collections
 import http.client
 import re
 import threading
+import time
 import urllib.parse
 from datetime import timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +21,7 @@ from moto.server import ThreadedMotoServer
 _ERROR = """<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
 <Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error>
 <RequestId>00000000-0000-0000-0000-000000000000</RequestId></ErrorResponse>"""
+STALL_SECONDS = 120  # the longest a stalled request is held
 
 
 class StsProxy:
@@ -29,6 +32,9 @@ class StsProxy:
         self.calls: collections.Counter[str] = collections.Counter()
         self.faults: list[tuple[str | None, int, str, str]] = []  # (action or None, status, code, message)
         self.regions: list[str] = []  # the region each request was signed for
+        self.delays: dict[str, float] = {}  # Action -> seconds before it is answered
+        self.stalled: set[str] = set()  # Actions never answered (until reset or stop)
+        self.released = threading.Event()
         self.lock = threading.Lock()
         proxy = self
 
@@ -47,6 +53,13 @@ class StsProxy:
                     fault = next((f for f in proxy.faults if f[0] in (None, action)), None)
                     if fault:
                         proxy.faults.remove(fault)
+                    stalled, delay, released = action in proxy.stalled, proxy.delays.get(action), proxy.released
+                if stalled:
+                    released.wait(STALL_SECONDS)
+                    self.close_connection = True
+                    return
+                if delay:
+                    time.sleep(delay)
                 if fault and fault[1] == 0:
                     self.close_connection = True  # status 0: drop the connection without an answer
                     return
@@ -101,13 +114,28 @@ class StsProxy:
                         }
         return None
 
+    def answer_late(self, action: str, seconds: float) -> None:
+        """Answer `action` only after `seconds`."""
+        with self.lock:
+            self.delays[action] = seconds
+
+    def stall(self, action: str) -> None:
+        """Never answer `action` (the connection stays open until reset, stop or STALL_SECONDS)."""
+        with self.lock:
+            self.stalled.add(action)
+
     def reset(self) -> None:
         with self.lock:
             self.calls.clear()
             self.faults.clear()
             self.regions.clear()
+            self.delays.clear()
+            self.stalled.clear()
+            self.released.set()
+            self.released = threading.Event()
 
     def stop(self) -> None:
+        self.released.set()
         self.server.shutdown()
         self.server.server_close()
         self.moto.stop()

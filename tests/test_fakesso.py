@@ -420,6 +420,26 @@ def test_logout_ends_the_session(fake_sso: FakeSSO) -> None:
     assert fake_sso.calls["Logout"] == 1
 
 
+def test_revoking_a_session_ends_its_tokens_and_no_other(fake_sso: FakeSSO) -> None:
+    oidc, client, token = device_login(fake_sso)
+    other = fake_sso.issue_token()
+    portal = portal_client(fake_sso)
+    assert fake_sso.revoke_sessions(token["accessToken"]) == 1
+    with pytest.raises(portal.exceptions.UnauthorizedException):
+        portal.list_accounts(accessToken=token["accessToken"])
+    with pytest.raises(oidc.exceptions.InvalidGrantException):
+        oidc.create_token(
+            clientId=client["clientId"],
+            clientSecret=client["clientSecret"],
+            grantType="refresh_token",
+            refreshToken=token["refreshToken"],
+        )
+    assert fake_sso.valid_access_tokens() == [other["accessToken"]]
+    assert fake_sso.revoke_sessions() == 2
+    assert fake_sso.valid_access_tokens() == []
+    assert fake_sso.calls["Logout"] == 0
+
+
 def test_list_accounts_pagination_over_250_accounts() -> None:
     with FakeSSO() as server:
         ids = server.add_accounts(250, roles=["ReadOnly"])

@@ -393,6 +393,30 @@ def test_a_refused_refresh_falls_back_to_a_login(home: Path, fake: FakeSSO) -> N
     assert token["clientId"] == old["clientId"]
 
 
+def test_a_rejected_token_is_marked_expired_unless_a_newer_one_replaced_it(home: Path, fake: FakeSSO) -> None:
+    old = fake.issue_token()
+    write_token_cache(sso_cache_dir(home), SESSION, old)
+    oidc.reject(session_target(), old)
+    marked = read_cached(home)
+    assert not tokens.is_fresh(marked, margin=0)
+    assert {key: value for key, value in marked.items() if key != "expiresAt"} == {
+        key: value for key, value in old.items() if key != "expiresAt"
+    }
+    newer = fake.issue_token()
+    write_token_cache(sso_cache_dir(home), SESSION, newer)
+    oidc.reject(session_target(), old)  # another process logged in meanwhile: its token stays
+    assert read_cached(home) == newer
+
+
+def test_a_refused_renewal_says_the_login_ended(home: Path, fake: FakeSSO) -> None:
+    old = fake.issue_token()
+    write_token_cache(sso_cache_dir(home), SESSION, old)
+    oidc.reject(session_target(), old)
+    fake.revoke_sessions()
+    with pytest.raises(sessions.LoginRequiredError, match=r"has ended .*refused to renew it.*awsctx login"):
+        oidc.ensure_token(session_target(), interactive=False, open_browser=False)
+
+
 @pytest.mark.parametrize("profile", ["dev", "legacy"])
 def test_a_token_awsctx_wrote_serves_botocore(home: Path, fake: FakeSSO, profile: str) -> None:
     fake.auto_approve_after_polls = 0

@@ -17,6 +17,7 @@ from botocore.configloader import load_config
 from fakesso import FakeSSO, access_key_id_for, sso_cache_dir, write_token_cache
 from harness import AWSCTX, PAST, base_env
 
+from awsctx import output
 from awsctx.commands import sso as sync_command
 from awsctx.errors import UserError
 from awsctx.sso import managed, names, portal
@@ -482,6 +483,25 @@ def test_endless_throttling_gives_up_and_writes_nothing(in_process: list[float],
         sync_command.sync(None, False, False, None, False)
     assert fake.calls["ListAccountRoles"] == 1 + portal._THROTTLE_ROUNDS
     assert config_path(home).read_bytes() == before
+
+
+def test_a_session_ended_at_the_portal_is_logged_in_again_on_a_terminal(
+    in_process: list[float],
+    home: Path,
+    fake: FakeSSO,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    fake.add_accounts(1, roles=["ReadOnly"])
+    fake.revoke_sessions()  # the cached token is in date, the portal refuses it
+    fake.auto_approve_after_polls = 0
+    monkeypatch.setenv("BROWSER", "true")
+    monkeypatch.setattr(output, "is_terminal", lambda stream: True)
+    assert sync_command.sync(None, False, False, None, False) == 0
+    assert fake.calls["StartDeviceAuthorization"] == 1
+    assert fake.calls["ListAccounts"] == 2  # refused, then listed with the new login
+    assert "acct-0000.readonly" in config_path(home).read_text()
+    assert "no longer accepts the login for sso-session 'corp'; logging in again" in capfd.readouterr().err
 
 
 def test_throttling_narrows_the_pool_once_per_pause_and_successes_widen_it_again() -> None:

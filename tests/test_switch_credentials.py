@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from fakesso import FakeSSO
+from fakesso import FakeSSO, sso_cache_dir, write_token_cache
 from harness import SHELLS, Interactive, aws_client, base_env, closed_port_url, dump, make_home, run, write_aws
 from stsproxy import StsProxy
 
@@ -235,6 +235,27 @@ def test_switch_to_sso_logs_in_once_and_marks_it_refreshable(
         term.run("awsctx corp-sso")
         assert sso_server.calls["StartDeviceAuthorization"] == 1
         assert sso_server.calls["GetRoleCredentials"] == 1
+    finally:
+        term.close()
+
+
+def test_a_session_ended_at_the_portal_logs_in_again_at_a_terminal_and_switches(
+    live_env: dict[str, str], seed_home: Path, sso_server: FakeSSO
+) -> None:
+    token = sso_server.issue_token()
+    write_token_cache(sso_cache_dir(seed_home), "corp", token)
+    sso_server.revoke_sessions()  # in date for awsctx, refused by the portal
+    term = Interactive("bash", live_env, seed_home)
+    try:
+        term.child.sendline("awsctx corp-sso")
+        term.child.expect("no longer accepts the login for sso-session 'corp'; logging in again")
+        term.child.expect(sso_server.verification_uri)
+        term.sync()
+        shown = term.run("printf '%s\\n' \"P=$AWS_PROFILE R=$AWSCTX_SSO_REFRESHABLE\"")
+        assert "P=corp-sso R=1" in shown
+        assert sso_server.calls["GetRoleCredentials"] == 2  # refused, then with the new login: once more
+        assert sso_server.calls["StartDeviceAuthorization"] == 1
+        assert sso_server.issued_credentials[-1]["accessToken"] != token["accessToken"]
     finally:
         term.close()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -62,6 +63,25 @@ BODIES = [
     b"[1, 2, 3]",
     b"<?xml version='1.0'?><Nothing/>",
 ]
+# Well-formed JSON and XML of the wrong shape: what botocore parses without complaint, but without
+# the fields (or with values of another type than) awsctx and botocore's providers read.
+STS_XMLNS = "https://sts.amazonaws.com/doc/2011-06-15/"
+WRONG_SHAPES = [
+    b"{}",
+    b'{"message": "ok"}',
+    b'{"roleCredentials": {}, "accountList": null, "clientId": "c", "accessToken": "t"}',
+    b'{"roleCredentials": "none", "accountList": 7, "clientId": 5, "deviceCode": [], "accessToken": 5}',
+    b'{"roleCredentials": {"accessKeyId": "A", "secretAccessKey": "S", "sessionToken": "T", "expiration": "later"},'
+    b' "accessToken": "t", "expiresIn": "soon", "clientId": "c", "clientSecret": "s"}',
+    b"<AssumeRoleResponse/>",
+    b"<ErrorResponse/>",
+    f"<GetCallerIdentityResponse xmlns='{STS_XMLNS}'><GetCallerIdentityResult><Arn>x</Arn>"
+    "</GetCallerIdentityResult></GetCallerIdentityResponse>".encode(),
+    f"<AssumeRoleResponse xmlns='{STS_XMLNS}'><AssumeRoleResult><Credentials><AccessKeyId>A</AccessKeyId>"
+    "<SecretAccessKey>S</SecretAccessKey><SessionToken>T</SessionToken><Expiration>never</Expiration>"
+    "</Credentials></AssumeRoleResult></AssumeRoleResponse>".encode(),
+]
+BODIES += WRONG_SHAPES
 CONTENT_TYPES = ["text/html", "text/plain", "application/json", "text/xml", ""]
 STATUSES = [200, 200, 201, 302, 400, 403, 404, 500, 502, 503]
 
@@ -157,8 +177,10 @@ COMMANDS = [
     ("console", "--print", "role"),
     ("process", "role"),
     ("process", "dev"),
+    ("console", "--print", "dev"),
     ("login", "--force", "--no-browser", "dev"),
-    ("sso", "sync", "--sso-session", "corp", "--dry-run"),
+    ("login", "--no-browser", "dev"),
+    ("sso", "sync", "corp", "--dry-run"),
 ]
 
 
@@ -180,6 +202,22 @@ def test_answers_that_are_not_aws_are_one_line_for_every_command(home: Path, imp
         impostor.body = rng.choice(BODIES)
         what = f"{' '.join(words)} against HTTP {impostor.status} {impostor.content_type} {impostor.body!r}"
         assert_one_clear_line(awsctx(env, *words), what)
+
+
+@pytest.mark.parametrize("body", WRONG_SHAPES, ids=lambda body: body[:24].decode())
+def test_answers_of_the_wrong_shape_are_one_line_naming_the_endpoint_for_every_command(
+    home: Path, impostor: Impostor, body: bytes
+) -> None:
+    impostor.status = 200
+    impostor.content_type = "text/xml" if body.startswith(b"<") else "application/json"
+    impostor.body = body
+    env = impostor_env(home, impostor.url)
+    for words in COMMANDS:
+        result = awsctx(env, *words)
+        what = f"{' '.join(words)} against HTTP 200 {body!r}"
+        assert_one_clear_line(result, what)
+        assert "127.0.0.1:" in result.stderr, what + "\n" + result.stderr
+        assert "AWS_ENDPOINT_URL_" in result.stderr, what + "\n" + result.stderr
 
 
 def test_a_captive_portal_is_named_with_its_status_and_what_to_check(home: Path, impostor: Impostor) -> None:
@@ -213,6 +251,38 @@ def test_a_silent_endpoint_says_what_it_waits_for_and_gives_up_at_the_bound(home
     assert "no answer from 127.0.0.1:" in lines[1] and "within 3 s" in lines[1]
     assert "AWSCTX_TIMEOUT" in lines[1]
     assert "Traceback" not in result.stderr
+
+
+def test_the_bound_counts_every_wait_of_one_command_together(home: Path, sts: StsProxy) -> None:
+    # AssumeRole answers after a second, then STS and IAM go silent: the identity check gets what
+    # is left of the bound, and no call is made once it is spent (the alias lookup is skipped).
+    sts.reset()
+    sts.answer_late("AssumeRole", 1.0)
+    sts.stall("GetCallerIdentity")
+    sts.stall("ListAccountAliases")
+    env = dict(
+        base_env(home),
+        AWS_ENDPOINT_URL_STS=sts.url,
+        AWS_ENDPOINT_URL_IAM=sts.url,
+        AWS_EC2_METADATA_DISABLED="true",
+        AWSCTX_TIMEOUT="4",
+    )
+    try:
+        result = awsctx(env, "whoami", "role")
+    finally:
+        stalled = dict(sts.calls)
+        sts.reset()
+    assert result.returncode == 0, result.stderr
+    assert "arn:aws:iam::111111111111:role/admin (not checked)" in result.stdout
+    assert "Traceback" not in result.stderr
+    # The check was cut short by the time AssumeRole already took from the same bound.
+    earlier = re.search(
+        r"within 4 s, the time this command may wait for AWS in all \(([0-9.]+) s of it on earlier", result.stderr
+    )
+    assert earlier, result.stderr
+    assert float(earlier.group(1)) >= 1.0
+    assert stalled["AssumeRole"] == 1 and stalled["GetCallerIdentity"] == 1
+    assert "ListAccountAliases" not in stalled
 
 
 def test_a_silent_sso_portal_gives_up_at_the_bound(home: Path, impostor: Impostor) -> None:

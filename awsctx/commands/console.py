@@ -271,6 +271,8 @@ def signin_token(federation: str, session: tuple[str, str, str], session_duratio
     import urllib.parse
     import urllib.request
 
+    from awsctx import awsclient
+
     access_key_id, secret_access_key, session_token = session
     query = {"Action": "getSigninToken"}
     if session_duration is not None:
@@ -285,7 +287,9 @@ def signin_token(federation: str, session: tuple[str, str, str], session_duratio
     host = urllib.parse.urlsplit(federation).netloc
     secrets = (secret_access_key, session_token)
     try:
-        with urllib.request.urlopen(request, timeout=_TIMEOUT_SECONDS) as response:
+        waiting = awsclient.Waiting("getting a console sign-in token", host)
+        # A second past the bound: the bound's own message (WaitExpired) comes first.
+        with waiting as left, urllib.request.urlopen(request, timeout=min(_TIMEOUT_SECONDS, left + 1)) as response:
             body = response.read(_MAX_ANSWER_BYTES)
     except urllib.error.HTTPError as error:
         error.close()

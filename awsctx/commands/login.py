@@ -9,7 +9,8 @@ import time
 
 from awsctx import cli, config, output
 from awsctx.errors import UsageError
-from awsctx.sso.oidc import ensure
+from awsctx.sso.oidc import ensure, reject
+from awsctx.sso.portal import accepts
 from awsctx.sso.sessions import Target, target_for_profile, target_for_session
 from awsctx.sso.tokens import expires_at
 
@@ -42,11 +43,20 @@ def run_login(profile: str | None, sso_session: str | None, open_browser: bool, 
     """`awsctx login [NAME | --sso-session S] [--no-browser] [--force]`: the exit code; messages on stderr.
 
     NAME defaults to AWS_PROFILE, then to the default profile. A login still valid is kept unless
-    `force`; one that can be renewed is renewed without a browser.
+    `force`, once IAM Identity Center has said it still accepts it (one call); one it no longer
+    accepts is marked expired. One that can be renewed is renewed without a browser.
     """
     target = _login_target(profile, sso_session)
     try:
         token, how = ensure(target, interactive=True, open_browser=open_browser, sleep=time.sleep, force=force)
+        if how == "cached" and not accepts(target, token["accessToken"]):
+            # In date, but the session was ended at IAM Identity Center: not a login to keep.
+            reject(target, token)
+            output.note(
+                f"IAM Identity Center no longer accepts the login for {target.describe()} "
+                "(the session was ended there); logging in again"
+            )
+            token, how = ensure(target, interactive=True, open_browser=open_browser, sleep=time.sleep, force=False)
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         output.note("login cancelled")
@@ -54,7 +64,10 @@ def run_login(profile: str | None, sso_session: str | None, open_browser: bool, 
     expiry = expires_at(token)
     until = time.strftime("%Y-%m-%d %H:%M", time.localtime(expiry)) if expiry is not None else "unknown"
     if how == "cached":
-        output.success(f"already logged in to {target.describe()}, until {until}")
+        output.success(
+            f"already logged in to {target.describe()}, until {until}; IAM Identity Center accepts it "
+            "(--force logs in anew)"
+        )
     elif how == "refreshed":
         output.success(f"renewed the login to {target.describe()}, until {until}")
     else:

@@ -84,8 +84,7 @@ def sync(session: str | None, dry_run: bool, prune: bool, template: str | None, 
     regions: dict[str, str] = {}
     for name in names:
         target = sessions.target_for_session(name, cfg)
-        token = oidc.ensure_token(target, interactive=interactive, open_browser=interactive)
-        listed[name] = list_grants(target, token["accessToken"])
+        listed[name] = _grants(target, interactive)
         regions[name] = _session_region(cfg.sso_sessions[name], target)
 
     from awsctx import locks
@@ -113,6 +112,22 @@ def sync(session: str | None, dry_run: bool, prune: bool, template: str | None, 
             write_config(cfg.config_path, before, after)
     _report(changes, where, dry_run=dry_run, changed=after != before)
     return 0
+
+
+def _grants(target: sessions.Target, interactive: bool) -> list[Grant]:
+    """What the session grants. A login the portal no longer accepts is marked expired; on a
+    terminal awsctx logs in again and lists once more, elsewhere the error names the login command."""
+    retried = False
+    while True:
+        token = oidc.ensure_token(target, interactive=interactive, open_browser=interactive)
+        try:
+            return list_grants(target, token["accessToken"])
+        except sessions.LoginRejectedError:
+            oidc.reject(target, token)
+            if retried or not interactive:
+                raise
+        retried = True
+        output.note(f"IAM Identity Center no longer accepts the login for {target.describe()}; logging in again")
 
 
 def _session_region(settings: dict, target: sessions.Target) -> str:

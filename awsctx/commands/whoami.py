@@ -8,6 +8,7 @@ import sys
 import time
 
 from awsctx import cli, config, credentials, envvars, output
+from awsctx.errors import WaitExpired
 
 
 def parser() -> argparse.ArgumentParser:
@@ -66,9 +67,10 @@ def _account_alias(settings: dict, resolved: credentials.Resolved) -> str:
     try:
         iam = awsclient.client("iam", config.region_of(settings) or "us-east-1", keys=keys)
         aliases = iam.list_account_aliases()["AccountAliases"]
-    except Exception as error:
-        if not awsclient.is_botocore_error(error):
+    except (Exception, WaitExpired) as error:
+        if not awsclient.is_botocore_error(error) and not awsclient.is_unreachable(error):
             raise
-        aliases = []  # not permitted, or unreachable: fall back on the config
+        # Not permitted, unreachable, or the command's time for AWS is spent: the config's alias.
+        aliases = []
     alias = settings.get("aws_account_alias")
     return aliases[0] if aliases else alias if isinstance(alias, str) else ""

@@ -72,36 +72,55 @@ def ensure(
     before = read_token(target)
     if not force and before is not None and is_fresh(before):
         return before, "cached"
-    lock_path = os.path.join(paths.lock_dir(), f"sso-{target.cache_key}.lock")
 
     def say_waiting() -> None:
         output.note(f"waiting for another awsctx process logging in to {target.describe()}")
 
-    with locks.locked(lock_path, timeout=_LOGIN_LOCK_TIMEOUT, on_wait=say_waiting):
+    with locks.locked(_lock_path(target), timeout=_LOGIN_LOCK_TIMEOUT, on_wait=say_waiting):
         # Whoever held the lock may have logged in meanwhile: that login serves this caller too.
         cached = read_token(target)
         if cached is not None and is_fresh(cached):
             newer = before is None or cached.get("accessToken") != before.get("accessToken")
             if not force or newer:
                 return cached, "cached"
+        renewal_refused = False
         if cached is not None and not force:
             refreshed = _refresh(target, cached)
-            if refreshed is not None:
+            if isinstance(refreshed, dict):
                 write_json(target.token_path, refreshed)
                 return refreshed, "refreshed"
+            renewal_refused = refreshed
         if not interactive:
-            raise LoginRequiredError(target)
+            raise LoginRequiredError(target, renewal_refused)
         token = _device_login(target, cached, open_browser=open_browser, sleep=sleep)
         write_json(target.token_path, token)
         return token, "login"
 
 
-def _refresh(target: Target, cached: dict[str, Any]) -> dict[str, Any] | None:
-    """A new token from the cached one's refresh token; None when it has none or it is refused."""
+def reject(target: Target, token: dict[str, Any]) -> None:
+    """IAM Identity Center refused `token` while it was in date (UnauthorizedException: the session
+    was ended there). It is marked expired in the cache, where botocore and the AWS CLI read it too:
+    the next use renews it with its refresh token or logs in again, and `awsctx login` no longer
+    calls it valid. A token another process wrote meanwhile is left alone."""
+    with locks.locked(_lock_path(target), timeout=_LOGIN_LOCK_TIMEOUT):
+        cached = read_json(target.token_path)
+        if cached is None or cached.get("accessToken") != token.get("accessToken"):
+            return
+        cached["expiresAt"] = format_time(time.time())
+        write_json(target.token_path, cached)
+
+
+def _lock_path(target: Target) -> str:
+    return os.path.join(paths.lock_dir(), f"sso-{target.cache_key}.lock")
+
+
+def _refresh(target: Target, cached: dict[str, Any]) -> dict[str, Any] | bool:
+    """A new token from the cached one's refresh token; False when it has none, True when IAM
+    Identity Center refused it (revoked, or the session ended)."""
     registration = _registration_in_token(cached)
     refresh_token = cached.get("refreshToken")
     if registration is None or not isinstance(refresh_token, str) or not refresh_token:
-        return None
+        return False
     client = _oidc_client(target)
     try:
         response = _call(
@@ -113,7 +132,7 @@ def _refresh(target: Target, cached: dict[str, Any]) -> dict[str, Any] | None:
             refreshToken=refresh_token,
         )
     except Refused:
-        return None  # revoked, or the session ended: a new login follows
+        return True  # revoked, or the session ended: a new login follows
     return _token_from(target, response, registration, refresh_token)
 
 

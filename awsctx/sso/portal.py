@@ -184,6 +184,29 @@ def list_grants(target: sessions.Target, access_token: str) -> list[Grant]:
     return grants
 
 
+def accepts(target: sessions.Target, access_token: str) -> bool:
+    """Whether the portal still takes `access_token`: False when it answers UnauthorizedException
+    (the session was ended there while the token was in date). One call, listing one account."""
+    from awsctx import awsclient
+
+    try:
+        awsclient.call(
+            _portal_client(target).list_accounts,
+            f"cannot reach IAM Identity Center for {target.describe()} in {target.region} to check the login",
+            "check the network connection and sso_region",
+            accessToken=access_token,
+            maxResults=1,
+        )
+    except awsclient.Refused as refused:
+        if refused.code == "UnauthorizedException":
+            return False
+        raise UserError(
+            f"IAM Identity Center refused to check the login for {target.describe()}: "
+            f"{refused.code}: {refused.message or refused.code}"
+        ) from None
+    return True
+
+
 def _valid_role(role: object) -> bool:
     return isinstance(role, str) and 0 < len(role) <= 128 and _ROLE_CHARACTERS.issuperset(role)
 
@@ -245,10 +268,7 @@ def _call(target: sessions.Target, throttle: _Throttle, operation: Any, **argume
             throttle.release()
             message = refused.message or refused.code
             if refused.code == "UnauthorizedException":
-                raise UserError(
-                    f"IAM Identity Center refused the login for {target.describe()} ({message}); "
-                    f"run `{target.login_command()}` and sync again"
-                ) from None
+                raise sessions.LoginRejectedError(target, " and sync again") from None
             where = f" for account {arguments['accountId']}" if "accountId" in arguments else ""
             raise UserError(
                 f"IAM Identity Center refused to list {target.describe()}{where}: {refused.code}: {message}"

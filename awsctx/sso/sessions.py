@@ -64,10 +64,27 @@ class Target:
 class LoginRequiredError(UserError):
     """No usable token, and no way to ask the user to log in here."""
 
-    def __init__(self, target: Target) -> None:
+    def __init__(self, target: Target, renewal_refused: bool = False) -> None:
+        what = (
+            "has ended (IAM Identity Center refused to renew it)"
+            if renewal_refused
+            else "has expired or never happened"
+        )
         super().__init__(
-            f"the IAM Identity Center login for {target.describe()} has expired or never happened; "
-            f"run `{target.login_command()}`"
+            f"the IAM Identity Center login for {target.describe()} {what}; run `{target.login_command()}`"
+        )
+        self.target = target
+
+
+class LoginRejectedError(UserError):
+    """IAM Identity Center refused a token that was still in date: the session was ended there
+    (signed out, revoked by an administrator). awsctx has marked the token expired, so the login
+    command named here logs in again instead of calling the login valid."""
+
+    def __init__(self, target: Target, then: str = "") -> None:
+        super().__init__(
+            f"IAM Identity Center no longer accepts the login for {target.describe()} (the session was ended "
+            f"there: signed out or revoked); run `{target.login_command()}` to log in again{then}"
         )
         self.target = target
 

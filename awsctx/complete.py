@@ -68,9 +68,8 @@ def fast_complete(environ: os._Environ[str] | dict[str, str]) -> bool:
 def _format(candidates: list[str], shell: str, environ: os._Environ[str] | dict[str, str]) -> str:
     """What argcomplete prints for these candidates of an unquoted word with no word break in it."""
     ifs = environ.get("_ARGCOMPLETE_IFS", "\013")
-    if shell == "fish":
-        candidates = _fish_insertable(candidates)
-    else:
+    candidates = _insertable(candidates, shell, ifs)
+    if shell != "fish":
         table = _ESCAPES[shell]
         candidates = [candidate.translate(table) for candidate in candidates]
     if environ.get("_ARGCOMPLETE_SUPPRESS_SPACE") != "1" and len(candidates) == 1 and candidates[0][-1] not in "=/:":
@@ -83,9 +82,12 @@ def _format(candidates: list[str], shell: str, environ: os._Environ[str] | dict[
     return ifs.join(candidates)
 
 
-def _fish_insertable(candidates: list[str]) -> list[str]:
-    """fish reads a tab as the start of a description: a name holding one would be offered cut short."""
-    return [candidate for candidate in candidates if "\t" not in candidate]
+def _insertable(candidates: list[str], shell: str, ifs: str) -> list[str]:
+    """The candidates the shell can take whole. The shell splits what it reads at IFS (a vertical
+    tab for bash and zsh), and fish reads a tab as the start of a description: a name holding one
+    would be offered in pieces, or cut short."""
+    separators = ifs + "\t" if shell == "fish" else ifs
+    return [candidate for candidate in candidates if not any(char in candidate for char in separators)]
 
 
 def _write(text: str, environ: os._Environ[str] | dict[str, str]) -> None:
@@ -115,9 +117,11 @@ def argcomplete_complete(argv_words: list[str], exit_method: Callable[[int], obj
 
         def quote_completions(self, completions: list[str], cword_prequote: str, last_wordbreak_pos: int | None):
             quoted = super().quote_completions(completions, cword_prequote, last_wordbreak_pos)
-            if os.environ.get("_ARGCOMPLETE_SHELL") == "fish":
-                return _fish_insertable(quoted)
-            if cword_prequote or os.environ.get("_ARGCOMPLETE_SHELL", "bash") not in _ESCAPES:
+            shell = os.environ.get("_ARGCOMPLETE_SHELL", "bash")
+            quoted = _insertable(quoted, shell, os.environ.get("_ARGCOMPLETE_IFS", "\013"))
+            if shell == "fish":
+                return quoted
+            if cword_prequote or shell not in _ESCAPES:
                 return quoted
             escaped = [completion.translate(_EXTRA_ESCAPES) for completion in quoted]
             for before, after in zip(quoted, escaped):

@@ -39,16 +39,33 @@ awsctx() {
 # Tab: argcomplete's protocol. The program writes `candidate:description` pairs, escaped for zsh
 # and separated by vertical tabs, on file descriptor 8.
 __awsctx_complete() {
-    # No `emulate` here: the completion system has set the options its functions need.
-    \builtin local __awsctx_line __awsctx_reply
-    \builtin local -a __awsctx_candidates
+    # The completion system has set the options its functions need; extendedglob for the patterns.
+    \builtin setopt localoptions extendedglob
+    \builtin local __awsctx_line __awsctx_reply __awsctx_entry __awsctx_name __awsctx_status=1
+    \builtin local -a __awsctx_plain __awsctx_described __awsctx_expl
     __awsctx_line="${(j: :)words[1,CURRENT]}"
     __awsctx_reply=$(COMP_LINE="$__awsctx_line" COMP_POINT="${#__awsctx_line}" \
         _ARGCOMPLETE=1 _ARGCOMPLETE_SHELL=zsh _ARGCOMPLETE_SUPPRESS_SPACE=1 \
         __awsctx_run 8>&1 9>/dev/null 1>/dev/null 2>/dev/null </dev/null) || return 1
-    __awsctx_candidates=("${(@ps:\013:)__awsctx_reply}")
     [[ -n $__awsctx_reply ]] || return 1
-    _describe -t awsctx 'awsctx' __awsctx_candidates -o nosort
+    # Candidates without a description (profiles, commands) go to compadd, sorted, as words
+    # without their backslashes: compadd quotes what it inserts. Only those with one (flags) go
+    # through _describe, which would list the others under a `--` of their own.
+    for __awsctx_entry in "${(@ps:\013:)__awsctx_reply}"; do
+        __awsctx_name=${(M)__awsctx_entry##([^:\\]|\\?)##}
+        if [[ $__awsctx_entry == "$__awsctx_name:" ]]; then
+            __awsctx_plain+=("${__awsctx_name//\\(#b)(?)/$match[1]}")
+        elif [[ -n $__awsctx_entry ]]; then
+            __awsctx_described+=("$__awsctx_entry")
+        fi
+    done
+    if (( ${#__awsctx_plain} )); then
+        _wanted awsctx __awsctx_expl 'awsctx' compadd -a __awsctx_plain && __awsctx_status=0
+    fi
+    if (( ${#__awsctx_described} )); then
+        _describe -t awsctx-options 'awsctx' __awsctx_described && __awsctx_status=0
+    fi
+    return "$__awsctx_status"
 }
 
 # compdef exists once compinit has run: register now, or at the first prompt after it has.

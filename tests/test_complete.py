@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,61 @@ def test_a_mistyped_command_suggests_the_command(tmp_path: Path, shell: str) -> 
 
     result = run(shell, "awsctx whomai", base_env(make_home(tmp_path)))
     assert "did you mean the command `awsctx whoami`" in result.stderr
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_a_name_holding_the_separator_is_left_out_by_both_paths(tmp_path: Path, shell: str) -> None:
+    """bash and zsh split the candidates at vertical tabs: such a name would be offered in pieces."""
+    write_profiles(tmp_path, ["v\x0btab", "vexed"])
+    for line in ("awsctx v", "awsctx use v"):
+        fast, slow = both_paths(tmp_path, shell, line)
+        assert fast == slow
+        separator = "\n" if shell == "fish" else "\013"
+        names = [word.split("\t")[0].rstrip(":") for word in slow.split(separator)]
+        assert names == (["v\x0btab", "vexed"] if shell == "fish" else ["vexed"])
+
+
+# ---------------------------------------------------------------------------------------------------
+# In real interactive shells
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_tab_never_offers_a_name_holding_a_vertical_tab_in_pieces(tmp_path: Path, shell: str) -> None:
+    from harness import Interactive, base_env, make_home, write_aws
+
+    home = make_home(tmp_path)
+    write_aws(home, config='[profile "v\x0btab"]\n[profile vexed]\n', credentials="")
+    session = Interactive(shell, dict(base_env(home), AWSCTX_NO_FZF="1"), home)
+    try:
+        # The one whole candidate is inserted at once; pieces `v` and `tab` would make it ambiguous.
+        session.complete("awsctx v", "vexed")
+        session.run("")
+        assert session.run("printf '%s\\n' \"P=$AWS_PROFILE\"").splitlines()[-1] == "P=vexed"
+    finally:
+        session.close()
+
+
+def test_zsh_lists_the_candidates_sorted_without_a_stray_separator(tmp_path: Path) -> None:
+    from harness import Interactive, base_env, make_home, write_aws
+
+    home = make_home(tmp_path)
+    write_aws(home, config="[profile zeta]\n[profile alpha]\n[profile mid]\n", credentials="[beta]\n")
+    session = Interactive("zsh", dict(base_env(home), AWSCTX_NO_FZF="1"), home)
+    try:
+        names = ["alpha", "beta", "doctor", "init", "mid", "whoami", "zeta"]
+        shown = session.complete("awsctx ", names, tabs=2)
+        # The list, as zsh drew it under the line, and before the line it draws again after it.
+        start = shown.index("\n")
+        end = shown.rfind("awsctx")
+        listing = shown[start : end if end > start else len(shown)]
+        places = [re.search(rf"(?<![\w-]){name}(?![\w-])", listing) for name in names]
+        assert all(places), repr(shown)
+        assert [place.start() for place in places if place] == sorted(place.start() for place in places if place)
+        assert "--" not in listing.split()
+        session.cancel_line()
+        # Flags have descriptions: there `--` parts each flag from its own.
+        described = session.complete("awsctx --", "print the current profile", tabs=2)
+        assert "--current -- print the current profile" in " ".join(described.split()), described
+    finally:
+        session.close()

@@ -75,15 +75,16 @@ def completion_then_switch(shell: str) -> str:
             'eval "awsctx use ${COMPREPLY[0]}"'
         )
     if shell == "zsh":
-        # Outside a completion widget `_describe` does not exist: stand in for it and take what the
-        # glue hands it, as `candidate:description` with `:` in the candidate escaped.
+        # Outside a completion widget `_wanted` and `_describe` do not exist: stand in for them and
+        # take the names the glue hands compadd, which inserts them quoted as `(q)` quotes.
         return (
-            '_describe() { __taken=("${(@P)4}"); }\n'
+            "__taken=()\n"
+            '_wanted() { __taken+=("${(@P)${@[-1]}}"); }\n'
+            '_describe() { __taken+=("${(@P)4}"); }\n'
             "words=(awsctx use ''); CURRENT=3\n"
             "__awsctx_complete\n"
             '(( ${#__taken} == 1 )) || echo "candidates: ${#__taken}"\n'
-            '__word="${__taken[1]%:}"\n'
-            'eval "awsctx use ${__word//\\\\:/:}"'
+            'eval "awsctx use ${(q)__taken[1]}"'
         )
     # fish hides candidates that start with `.` until one is typed (as with dotfiles).
     return (

@@ -21,6 +21,7 @@ SHELL_MODE = "AWSCTX_SHELL"  # the integration is calling: print code for this s
 PREVIOUS = "AWSCTX_PREVIOUS"  # this shell's previous profile and region, for `awsctx -`
 INTERACTIVE = "AWSCTX_INTERACTIVE"  # the function's stdout is a terminal (the program's is captured)
 INTEGRATION = "AWSCTX_INTEGRATION"  # set by the function for the commands it runs directly (doctor reads it)
+COMPLETION = "AWSCTX_COMPLETION"  # `missing`: set by an interactive zsh's function while compinit has not run
 
 # What the prompt shows, exported by a switch for the prompt segment and for other prompts and
 # tools (never a secret): a switch exports those it knows and unsets the rest; `awsctx -u` unsets

@@ -1,6 +1,6 @@
 # awsctx shell integration for zsh, printed by `awsctx init zsh`.
-# Load it from ~/.zshrc with:  eval "$(awsctx init zsh)"   (after compinit, for Tab; if compinit
-# runs later, completion is registered at the next prompt).
+# Load it from ~/.zshrc with:  eval "$(awsctx init zsh)"   (Tab needs compinit, before or after
+# this line: run later, completion is registered at the next prompt; `awsctx doctor` says when not).
 # Loading it twice changes nothing. Every name but `awsctx` is namespaced __awsctx_*; builtins are
 # called as `\builtin NAME` so that a user's alias or function of the same name cannot intercept them.
 
@@ -15,8 +15,13 @@ awsctx() {
     \builtin emulate -L zsh
     case "${1-}" in
         @AWSCTX_DIRECT@)
-            # Tells `awsctx doctor` the integration is loaded.
-            @AWSCTX_VAR_INTEGRATION@=zsh __awsctx_run "$@"
+            # Tells `awsctx doctor` the integration is loaded, and in an interactive zsh whether Tab
+            # reaches awsctx: not until compinit has run.
+            \builtin local __awsctx_tab=''
+            if [[ -o interactive ]] && ! { (( ${+_comps} )) && [[ -n ${_comps[awsctx]+set} ]]; }; then
+                __awsctx_tab=missing
+            fi
+            @AWSCTX_VAR_INTEGRATION@=zsh @AWSCTX_VAR_COMPLETION@=$__awsctx_tab __awsctx_run "$@"
             return
             ;;
     esac

@@ -175,8 +175,12 @@ class Interactive:
         init: bool = True,
         prefix: tuple[str, ...] = (),
         init_options: str = "",
+        after: str = "",
+        compinit: bool = True,
     ) -> None:
-        """`prefix`: words to run the shell under (e.g. strace); `init_options`: for `awsctx init SHELL`."""
+        """`prefix`: words to run the shell under (e.g. strace); `init_options`: for `awsctx init SHELL`;
+        `after`: rc lines after the init line; `compinit`: zsh's rc starts by loading its completion
+        system (else `after` may load it)."""
         path = require_shell(shell)
         env = dict(env, TERM="xterm-256color")
         self.shell = shell
@@ -184,6 +188,7 @@ class Interactive:
         lines = [rc]
         if init:
             lines.append(init_line(shell).replace(f"init {shell}", f"init {shell} {init_options}".rstrip()))
+        lines.append(after)
         if shell == "bash":
             rcfile = home / ".test_bashrc"
             rcfile.write_text(
@@ -194,9 +199,8 @@ class Interactive:
         elif shell == "zsh":
             zdotdir = home / ".zdot"
             zdotdir.mkdir(exist_ok=True)
-            (zdotdir / ".zshrc").write_text(
-                "\n".join(["autoload -Uz compinit && compinit -u", "PS1='%% '", "unsetopt beep", *lines]) + "\n"
-            )
+            first = ["autoload -Uz compinit && compinit -u"] if compinit else []
+            (zdotdir / ".zshrc").write_text("\n".join([*first, "PS1='%% '", "unsetopt beep", *lines]) + "\n")
             env["ZDOTDIR"] = str(zdotdir)
             argv = ["-i"]
         else:

@@ -184,3 +184,33 @@ def test_zsh_lists_the_candidates_sorted_without_a_stray_separator(tmp_path: Pat
         assert "--current -- print the current profile" in " ".join(described.split()), described
     finally:
         session.close()
+
+
+def test_zsh_registers_tab_when_compinit_runs_after_the_init_line(tmp_path: Path) -> None:
+    from harness import Interactive, base_env, make_home
+
+    home = make_home(tmp_path)
+    env = dict(base_env(home), AWSCTX_NO_FZF="1")
+    session = Interactive("zsh", env, home, compinit=False, after="autoload -Uz compinit && compinit -u")
+    try:
+        session.complete("awsctx client2-w", "client2-with-sso")
+        session.cancel_line()
+        assert "Tab does not complete" not in session.run("awsctx doctor")
+    finally:
+        session.close()
+
+
+def test_zsh_without_compinit_doctor_says_why_tab_does_nothing(tmp_path: Path) -> None:
+    from harness import Interactive, base_env, make_home
+
+    home = make_home(tmp_path)
+    session = Interactive("zsh", dict(base_env(home), AWSCTX_NO_FZF="1"), home, compinit=False)
+    try:
+        said = " ".join(session.run("awsctx doctor").split())
+        assert "Tab does not complete awsctx in this zsh" in said
+        assert "autoload -Uz compinit && compinit" in said
+        # Loaded later in the same shell, it takes effect at the next prompt.
+        session.run("autoload -Uz compinit && compinit -u")
+        assert "Tab does not complete" not in session.run("awsctx doctor")
+    finally:
+        session.close()

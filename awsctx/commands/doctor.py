@@ -204,6 +204,11 @@ def _check_integration(report: Report) -> None:
     loaded = os.environ.get(envvars.INTEGRATION)
     if loaded:
         report.ok(f"shell integration loaded ({loaded})")
+        if os.environ.get(envvars.COMPLETION) == "missing":
+            report.problem(
+                "Tab does not complete awsctx in this zsh: its completion system is not loaded; add"
+                " `autoload -Uz compinit && compinit` to ~/.zshrc (before or after the awsctx line)"
+            )
         return
     shell = detect_shell(strict=False) or "bash"
     report.problem(f"the shell integration is not loaded in this shell; add to your rc file: {rc_line(shell)}")

@@ -60,7 +60,7 @@ STATES = [("no profile", {}), ("client2", ACTIVE), ("client2, expiry+colour+prod
 USER_PS1 = {"bash": r"\u@\h:\w\$ ", "zsh": "%n@%m:%~%# "}
 
 # Each driver prints one line a batch: `R STATE KIND ROUND WALL_US WAITED_US`, KIND being none, segment
-# or update (followed by :MODE in zsh, whose prompt_subst changes how the segment is placed).
+# or update (followed by :MODE in zsh, whose prompt_subst changes how PS1 is expanded).
 _BASH = r"""
 set -o pipefail
 PROMPT_COMMAND=
@@ -112,7 +112,7 @@ __bench_report() {  # $1 state, $2 kind, $3 round; prints the batch's wall time 
 __bench_batch() {  # $1 state, $2 round, $3 prompt_subst or no_prompt_subst
     local i __x mode=$3
     setopt $mode
-    PS1=$__bench_user_ps1 __awsctx_prompt_placed=''
+    PS1=$__bench_user_ps1
     __bench_clock
     if [[ $mode == prompt_subst ]]; then
         for ((i = 0; i < BENCH_RENDERS; i++)); do __x=${(%)${(e)PS1}}; done

@@ -7,19 +7,26 @@
 # The prompt segment: profile, account, region and credential expiry of the active profile.
 # Rendered before each prompt from the variables a switch exported, with builtins only: a prompt
 #@bash
-# starts no process. PS1 holds the variable's name, never its value, so that nothing in a profile
-# name or alias is ever run or read as a prompt escape. Settings and variables: docs/prompt.md.
+# starts no process. With promptvars on, PS1 holds the variable's name, never its value; with it
+# off, PS1 holds the text in a form that no prompt option makes bash run (see
+# __awsctx_prompt_update). Either way nothing in a profile name or alias is ever run or read as a
+# prompt escape. Settings and variables: docs/prompt.md.
 
 # Whether this integration places the segment in PS1 (`awsctx init bash --no-prompt`: it does not).
 __awsctx_prompt_place=@AWSCTX_PLACE_PROMPT@
-# What the segment last put in PS1: the reference below, or with promptvars off the escaped text.
+# What the segment last put in PS1: the reference below, or with promptvars off the text form.
 __awsctx_prompt_placed=${__awsctx_prompt_placed-}
 # shellcheck disable=SC2016 # expanded by bash each time it draws the prompt
 __awsctx_prompt_ref='${awsctx_prompt-}'
-# What the last update was made from (the variables below, and PS1 as it left it), and until when
-# (epoch seconds) the time left it shows holds ('': nothing counts down).
-__awsctx_prompt_key='' __awsctx_prompt_seen='' __awsctx_prompt_ps1='' __awsctx_prompt_until=''
-__awsctx_prompt_status=0 __awsctx_prompt_nounset='' __awsctx_prompt_text=''
+# The text form sits between these, so that a copy of an older one, in a PS1 saved and restored
+# since, can be found and replaced: two and three empty \001\002 pairs (readline's marks of text
+# that takes no room: nothing shows). The text holds no two pairs in a row, and ends with a space.
+__awsctx_prompt_start='\001\002\001\002' __awsctx_prompt_end='\001\002\001\002\001\002'
+# What the last update was made from (the variables below, PS1 as it left it, and the shell
+# options, promptvars among them), and until when (epoch seconds) the time left it shows holds
+# ('': nothing counts down).
+__awsctx_prompt_key='' __awsctx_prompt_seen='' __awsctx_prompt_ps1='' __awsctx_prompt_opts='' __awsctx_prompt_until=''
+__awsctx_prompt_status=0 __awsctx_prompt_nounset='' __awsctx_prompt_text='' __awsctx_prompt_sgr=''
 awsctx_prompt=${awsctx_prompt-}
 
 # Before every prompt: bring `awsctx_prompt` (for PS1: colours wrapped in \001 \002) and the
@@ -29,28 +36,34 @@ awsctx_prompt=${awsctx_prompt-}
 # for the prompt commands after it and for PS1.
 #@end
 #@zsh
-# starts no process. With prompt_subst on, PS1 holds the variable's name, never its value; with it
-# off, PS1 holds the text with every `%` doubled, which zsh then shows as it is. Either way nothing
-# in a profile name or alias is ever run or read as a prompt escape. Settings: docs/prompt.md.
+# starts no process. PS1 holds prompt escapes that show elements of `psvar` (which zsh inserts as
+# they are), never the text, whatever prompt_subst or prompt_bang say, then or later: nothing in a
+# profile name or alias is ever run or read as a prompt escape, and a PS1 saved and restored since
+# (a virtualenv's deactivate) shows the segment of the moment. Settings: docs/prompt.md.
 
 # Whether this integration places the segment in PS1 (`awsctx init zsh --no-prompt`: it does not).
 typeset -g __awsctx_prompt_place=@AWSCTX_PLACE_PROMPT@
-# What the segment last put in PS1: the reference below, or with prompt_subst off the escaped text.
-typeset -g __awsctx_prompt_placed=${__awsctx_prompt_placed-}
+# What it places in PS1: psvar[98] is the text and a space, [97] its colour as %F takes it, [96] 1
+# for bold; zsh writes the colours' escape sequences itself.
+typeset -g __awsctx_prompt_placed='%96(V.%B.)%97(V.%F{%97v}.)%98v%97(V.%f.)%96(V.%b.)'
+# What it is placed in front of, when PS1 shows neither it nor a place of one's own.
 typeset -g __awsctx_prompt_ref='${awsctx_prompt-}'
-# What the last update was made from (the variables below, prompt_subst, and PS1 as it left it),
-# and until when (epoch seconds) the time left it shows holds ('': nothing counts down).
+# What the last update was made from (the variables below, PS1 as it left it, psvar[98] and
+# prompt_percent), and until when (epoch seconds) the time left it shows holds ('': nothing
+# counts down).
 typeset -g __awsctx_prompt_key='' __awsctx_prompt_seen='' __awsctx_prompt_ps1='' __awsctx_prompt_until=''
-typeset -g __awsctx_prompt_subst=''
-typeset -g __awsctx_prompt_text='' awsctx_prompt=${awsctx_prompt-}
+typeset -g __awsctx_prompt_shown='' __awsctx_prompt_percent=''
+typeset -g __awsctx_prompt_text='' __awsctx_prompt_sgr='' __awsctx_prompt_fg='' __awsctx_prompt_bold=''
+typeset -g awsctx_prompt=${awsctx_prompt-}
 typeset -gi __awsctx_prompt_status=0
 # $EPOCHSECONDS, from a module that ships with zsh (loading it starts no process).
 \builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null || \builtin true
 
-# Before every prompt: bring `awsctx_prompt` (for PS1: `%` doubled, colours inside %{ %}) and the
-# exported AWSCTX_SEGMENT (its plain text, for prompt programs such as starship) up to date, and
-# make sure PS1 shows the segment (a hook or theme may have set PS1 again). Most prompts find
-# nothing changed: one comparison, kept lean because it runs before every prompt. Keeps $?.
+# Before every prompt: bring `awsctx_prompt` (for a PS1 of one's own: `%` doubled, colours inside
+# %{ %}), psvar and the exported AWSCTX_SEGMENT (the plain text, for prompt programs such as
+# starship) up to date, and make sure PS1 shows the segment (a hook or theme may have set PS1 or
+# psvar again). Most prompts find nothing changed: one comparison, kept lean because it runs before
+# every prompt. Keeps $?.
 #@end
 __awsctx_prompt_hook() {
     __awsctx_prompt_status=$?
@@ -58,18 +71,20 @@ __awsctx_prompt_hook() {
     # `$X` costs a third of `${X-}`; nounset would stop at the first unset one.
     [[ $- != *u* ]] || { \builtin set +u && __awsctx_prompt_nounset=1; }
 #@end
-    # The exported text (a switch unsets it), then everything the segment shows but the clock. A
-    # change to one variable changes this; a switch changes the text.
+    # The exported text (a switch sets it anew), then everything the segment shows but the clock.
+    # A change to one variable changes this; a switch changes the text.
     __awsctx_prompt_seen=@AWSCTX_REF_SEGMENT@$'\037'@AWSCTX_PROMPT_WATCHED@
 #@bash
-    if [[ $__awsctx_prompt_seen != "$__awsctx_prompt_key" || $PS1 != "$__awsctx_prompt_ps1" ]] ||
+    # BASHOPTS changes with promptvars, which changes how the segment must sit in PS1.
+    if [[ $__awsctx_prompt_seen != "$__awsctx_prompt_key" || $PS1 != "$__awsctx_prompt_ps1" ||
+        $BASHOPTS != "$__awsctx_prompt_opts" ]] ||
         { [[ -n $__awsctx_prompt_until ]] && ((EPOCHSECONDS >= __awsctx_prompt_until)); }; then
 #@end
 #@zsh
-    # Turning prompt_subst on or off changes how the segment must sit in PS1: text placed while it
-    # was off would be expanded once it is on.
+    # Without prompt_percent PS1 cannot show psvar: the segment is taken out until it is back.
     if [[ $__awsctx_prompt_seen != "$__awsctx_prompt_key" || $PS1 != "$__awsctx_prompt_ps1" ||
-        ( -o promptsubst && -z $__awsctx_prompt_subst ) || ( ! -o promptsubst && -n $__awsctx_prompt_subst ) ]] ||
+        ${psvar[98]-} != "$__awsctx_prompt_shown" ||
+        ( -o promptpercent && -z $__awsctx_prompt_percent ) || ( ! -o promptpercent && -n $__awsctx_prompt_percent ) ]] ||
         { [[ -n $__awsctx_prompt_until ]] && ((${EPOCHSECONDS:-0} >= __awsctx_prompt_until)); }; then
 #@end
         __awsctx_prompt_update
@@ -88,73 +103,91 @@ awsctx_prompt() {
     __awsctx_prompt_hook
 }
 
+# Render the segment (nothing while no profile is set), and export its text as AWSCTX_SEGMENT, or
+# unset it while there is none.
+__awsctx_prompt_export() {
+    if [[ -n ${@AWSCTX_VAR_PROFILE@-} ]]; then
+        __awsctx_prompt_render
+    else
+        awsctx_prompt='' __awsctx_prompt_text='' __awsctx_prompt_sgr='' __awsctx_prompt_until=''
+    fi
+    if [[ -z $__awsctx_prompt_text ]]; then
+        [[ -z ${@AWSCTX_VAR_SEGMENT@+set} ]] || \builtin unset @AWSCTX_VAR_SEGMENT@
+    elif [[ ${@AWSCTX_VAR_SEGMENT@-} != "$__awsctx_prompt_text" ]]; then
+        \builtin export @AWSCTX_VAR_SEGMENT@="$__awsctx_prompt_text"
+    fi
+}
+
 # Something changed: render, and put the segment in PS1 when this integration places it.
 __awsctx_prompt_update() {
 #@bash
-    \builtin local __awsctx_new
-#@end
-#@zsh
-    # The user's prompt options, read before `emulate` sets options of its own for this function.
-    \builtin local __awsctx_subst='' __awsctx_bang='' __awsctx_new
-    [[ ! -o prompt_subst ]] || __awsctx_subst=1
-    [[ ! -o prompt_bang ]] || __awsctx_bang=1
-    \builtin emulate -L zsh
-#@end
-    if [[ -z ${@AWSCTX_VAR_PROFILE@-} ]]; then
-        awsctx_prompt='' __awsctx_prompt_until=''
-        [[ -z ${@AWSCTX_VAR_SEGMENT@+set} ]] || \builtin unset @AWSCTX_VAR_SEGMENT@
-    else
-        __awsctx_prompt_render
-        [[ ${@AWSCTX_VAR_SEGMENT@-} == "$__awsctx_prompt_text" ]] || \builtin export @AWSCTX_VAR_SEGMENT@="$__awsctx_prompt_text"
-#@zsh
-        # With prompt_bang, `!` is an escape too.
-        [[ -z $__awsctx_bang ]] || awsctx_prompt=${awsctx_prompt//\!/!!}
-#@end
-    fi
+    \builtin local __awsctx_new __awsctx_head='' __awsctx_rest __awsctx_found=''
+    __awsctx_prompt_export
     if [[ -n $__awsctx_prompt_place ]]; then
-#@bash
         if \builtin shopt -q promptvars; then
             __awsctx_new=$__awsctx_prompt_ref
         else
-            # With promptvars off PS1 cannot name a variable: it holds the text, backslashes escaped.
-            __awsctx_new=${awsctx_prompt//\\/\\\\}
+            # PS1 cannot name a variable: it holds the text, in a form that shows as it is and that
+            # bash never runs, even once promptvars is on again or in posix mode: `\` and `$` are
+            # followed by an empty \001\002 (readline's marks of text that takes no room), after
+            # which neither escapes nor expands anything; a backquote, which nothing but a
+            # backslash keeps from starting a command, shows as \`.
+            __awsctx_new=${awsctx_prompt//\\/'\\\001\002'}
+            __awsctx_new=${__awsctx_new//\$/'$\001\002'}
+            __awsctx_new=$__awsctx_prompt_start${__awsctx_new//\`/'\\`'}$__awsctx_prompt_end
         fi
-#@end
-#@zsh
-        if [[ -n $__awsctx_subst ]]; then
-            __awsctx_new=$__awsctx_prompt_ref
-        else
-            __awsctx_new=$awsctx_prompt
-        fi
-#@end
-        # In place of what the segment last put there; else in front, unless the user placed
-        # `${awsctx_prompt}` in PS1 already.
-        if [[ -n $__awsctx_prompt_placed && $PS1 == *"$__awsctx_prompt_placed"* ]]; then
-#@bash
-            PS1=${PS1/"$__awsctx_prompt_placed"/"$__awsctx_new"}
-#@end
-#@zsh
-            PS1=${PS1/"$__awsctx_prompt_placed"/$__awsctx_new}
-#@end
+        # Every copy of the text form comes out (a PS1 saved before a change and restored since
+        # holds an old one); the new segment takes the place of the first.
+        while [[ $PS1 == *"$__awsctx_prompt_start"* ]]; do
+            __awsctx_rest=${PS1#*"$__awsctx_prompt_start"}
+            [[ -n $__awsctx_found ]] || __awsctx_head=${PS1%%"$__awsctx_prompt_start"*} __awsctx_found=1
+            PS1=${PS1%%"$__awsctx_prompt_start"*}${__awsctx_rest#*"$__awsctx_prompt_end"}
+        done
+        if [[ -n $__awsctx_found ]]; then
+            PS1=$__awsctx_head$__awsctx_new${PS1#"$__awsctx_head"}
+        elif [[ $PS1 == *"$__awsctx_prompt_ref"* ]]; then
+            [[ $__awsctx_new == "$__awsctx_prompt_ref" ]] || PS1=${PS1/"$__awsctx_prompt_ref"/"$__awsctx_new"}
         elif [[ $__awsctx_new != "$__awsctx_prompt_ref" || $PS1 != *awsctx_prompt* ]]; then
+            # In front, unless the user placed `${awsctx_prompt}` in PS1 already.
             PS1=$__awsctx_new$PS1
         fi
         __awsctx_prompt_placed=$__awsctx_new
     fi
-    # The text holds no control character: \037 parts it from the rest.
-    __awsctx_prompt_key=${@AWSCTX_VAR_SEGMENT@-}$'\037'${__awsctx_prompt_seen#*$'\037'}
-#@bash
-    __awsctx_prompt_ps1=$PS1
+    __awsctx_prompt_ps1=$PS1 __awsctx_prompt_opts=$BASHOPTS
 #@end
 #@zsh
-    __awsctx_prompt_ps1=$PS1 __awsctx_prompt_subst=$__awsctx_subst
+    # The user's prompt options, read before `emulate` sets options of its own for this function.
+    \builtin local __awsctx_bang='' __awsctx_percent=''
+    [[ ! -o prompt_bang ]] || __awsctx_bang=1
+    [[ ! -o prompt_percent ]] || __awsctx_percent=1
+    \builtin emulate -L zsh
+    __awsctx_prompt_export
+    # For a PS1 of one's own that names awsctx_prompt: with prompt_bang, `!` is an escape too.
+    [[ -z $__awsctx_bang ]] || awsctx_prompt=${awsctx_prompt//\!/!!}
+    if [[ -n $__awsctx_prompt_place ]]; then
+        if [[ -n $__awsctx_prompt_text ]]; then
+            psvar[96]=$__awsctx_prompt_bold psvar[97]=$__awsctx_prompt_fg psvar[98]="$__awsctx_prompt_text "
+        elif [[ -n ${psvar[96]-}${psvar[97]-}${psvar[98]-} ]]; then
+            psvar[96]='' psvar[97]='' psvar[98]=''
+        fi
+        if [[ -z $__awsctx_percent ]]; then
+            # prompt_percent off: PS1 would show the escapes themselves.
+            PS1=${PS1//"$__awsctx_prompt_placed"/}
+        elif [[ $PS1 != *"$__awsctx_prompt_placed"* && $PS1 != *"$__awsctx_prompt_ref"* ]]; then
+            # In front, unless the user placed `${awsctx_prompt}` in PS1 already.
+            PS1=$__awsctx_prompt_placed$PS1
+        fi
+    fi
+    __awsctx_prompt_ps1=$PS1 __awsctx_prompt_percent=$__awsctx_percent __awsctx_prompt_shown=${psvar[98]-}
 #@end
+    # The text holds no control character: \037 parts it from the rest.
+    __awsctx_prompt_key=${@AWSCTX_VAR_SEGMENT@-}$'\037'${__awsctx_prompt_seen#*$'\037'}
 }
 
 # Render the segment from the variables into awsctx_prompt and __awsctx_prompt_text, and work out
 # __awsctx_prompt_until.
 __awsctx_prompt_render() {
-    \builtin local __awsctx_profile="$@AWSCTX_VAR_PROFILE@" __awsctx_id='' __awsctx_alias='' __awsctx_expiry='' \
+    \builtin local __awsctx_profile="${@AWSCTX_VAR_PROFILE@-}" __awsctx_id='' __awsctx_alias='' __awsctx_expiry='' \
         __awsctx_sgr='' __awsctx_color='' __awsctx_region="${@AWSCTX_VAR_REGION@:-${@AWSCTX_VAR_DEFAULT_REGION@-}}" \
         __awsctx_left __awsctx_minutes __awsctx_now __awsctx_text __awsctx_r __awsctx_g __awsctx_b __awsctx_i __awsctx_mark
 #@zsh
@@ -270,9 +303,11 @@ __awsctx_prompt_render() {
 #@end
         done
     fi
-    __awsctx_prompt_text=$__awsctx_text
+    __awsctx_prompt_text=$__awsctx_text __awsctx_prompt_sgr=$__awsctx_sgr
 #@bash
-    if [[ -n $__awsctx_sgr ]]; then
+    if [[ -z $__awsctx_text ]]; then
+        awsctx_prompt=''
+    elif [[ -n $__awsctx_sgr ]]; then
         awsctx_prompt=$'\001\e['"$__awsctx_sgr"$'m\002'"$__awsctx_text"$'\001\e[0m\002 '
     else
         awsctx_prompt="$__awsctx_text "
@@ -292,8 +327,18 @@ elif [[ ${PROMPT_COMMAND-} != *__awsctx_prompt_hook* ]]; then
 fi
 #@end
 #@zsh
+    # For psvar: the colour as %F takes it (a number, or #rrggbb), and whether bold.
+    __awsctx_prompt_fg=${__awsctx_sgr#1;} __awsctx_prompt_bold=''
+    [[ $__awsctx_prompt_fg == "$__awsctx_sgr" ]] || __awsctx_prompt_bold=1
+    case $__awsctx_prompt_fg in
+        (3[0-7]) __awsctx_prompt_fg=${__awsctx_prompt_fg#3} ;;
+        ('38;5;'*) __awsctx_prompt_fg=${__awsctx_prompt_fg#38;5;} ;;
+        ('38;2;'*) __awsctx_prompt_fg="#$__awsctx_color" ;;
+    esac
     __awsctx_text=${__awsctx_text//\%/%%}
-    if [[ -n $__awsctx_sgr ]]; then
+    if [[ -z $__awsctx_text ]]; then
+        awsctx_prompt=''
+    elif [[ -n $__awsctx_sgr ]]; then
         awsctx_prompt=$'%{\e['"$__awsctx_sgr"$'m%}'"$__awsctx_text"$'%{\e[0m%} '
     else
         awsctx_prompt="$__awsctx_text "
@@ -305,7 +350,15 @@ typeset -g __awsctx_marks=@AWSCTX_PLACEHOLDER_MARKS@
 (( ${precmd_functions[(Ie)__awsctx_prompt_hook]} )) || precmd_functions+=(__awsctx_prompt_hook)
 #@end
 # Loaded again with --no-prompt: take the segment out of PS1.
+#@bash
 if [[ -z $__awsctx_prompt_place && -n $__awsctx_prompt_placed ]]; then
     PS1=${PS1/"$__awsctx_prompt_placed"/}
     __awsctx_prompt_placed=''
 fi
+#@end
+#@zsh
+if [[ -z $__awsctx_prompt_place && $PS1 == *"$__awsctx_prompt_placed"* ]]; then
+    PS1=${PS1//"$__awsctx_prompt_placed"/}
+    psvar[96]='' psvar[97]='' psvar[98]=''
+fi
+#@end

@@ -7,12 +7,13 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import AWSCTX, VENV_BIN, Interactive, dump, run, strip_ansi, write_aws
+from harness import AWSCTX, Interactive, dump, run, strip_ansi, write_aws
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -40,8 +41,9 @@ def facts_for(config: str, name: str, folder: Path) -> dict[str, str]:
     return facts.of_profile(name, sections[f"profile {name}"][0])
 
 
-# What the segment ends with to restore the colours: bash and zsh write the first, fish's set_color the others.
-RESETS = ("\x1b[0m", "\x1b(B", "\x1b[m")
+# What the segment ends with to restore the colours: bash writes the first, zsh's %f and %b the
+# first two, fish's set_color the others.
+RESETS = ("\x1b[0m", "\x1b[39m", "\x1b(B", "\x1b[m")
 
 
 def segment_escapes(drawn: str) -> list[str]:
@@ -483,9 +485,11 @@ def test_a_prompt_set_after_the_init_line_gets_the_segment(shell_name: str, env:
         session.close()
 
 
-def test_zsh_without_prompt_subst_shows_the_escaped_text_and_with_it_the_reference(
+def test_zsh_shows_the_text_through_psvar_whatever_prompt_subst_and_prompt_bang_say(
     env: dict[str, str], home: Path, tmp_path: Path
 ) -> None:
+    """PS1 holds prompt escapes that show psvar's elements, never the text: no option turned on or
+    off, then or later, makes zsh read it as code or as escapes."""
     marker = tmp_path / "pwned"
     write_aws(home, config=f'[profile "p%n$(touch {marker})!"]\nregion = eu-west-1\n')
     session = Interactive("zsh", env, home, rc="PS1='END%# '")
@@ -493,24 +497,75 @@ def test_zsh_without_prompt_subst_shows_the_escaped_text_and_with_it_the_referen
         session.run(f"awsctx use 'p%n$(touch {marker})!'")
         text = f"aws:p%n$(touch {marker})! eu-west-1 END"
         assert strip_ansi(session.prompt(END)) == text
-        session.run("setopt prompt_subst prompt_bang")
-        assert strip_ansi(session.prompt(END)) == text
-        assert session.run('print -r -- "$PS1"').count("awsctx_prompt") == 1
-        session.run("unsetopt prompt_subst")
-        assert strip_ansi(session.prompt(END)) == text
-        assert "awsctx_prompt" not in session.run('print -r -- "$PS1"')
+        for options in ("setopt prompt_subst prompt_bang", "unsetopt prompt_subst", "setopt prompt_subst"):
+            session.run(options)
+            assert strip_ansi(session.prompt(END)) == text
+            assert "touch" not in session.run('print -r -- "$PS1"')
         assert not marker.exists()
     finally:
         session.close()
 
 
-def test_bash_with_promptvars_off_shows_the_escaped_text(env: dict[str, str], home: Path) -> None:
-    write_aws(home, config='[profile "b\\\\u$HOME"]\nregion = eu-west-1\n')
+def test_bash_with_promptvars_off_shows_the_text_escaped_so_that_it_never_runs(
+    env: dict[str, str], home: Path, tmp_path: Path
+) -> None:
+    """With promptvars off PS1 holds the text: `$` and `\\` show as they are, a backquote as \\`."""
+    marker = tmp_path / "pwned"
+    write_aws(
+        home,
+        config=f'[profile "b\\\\u$HOME$(touch {marker})"]\nregion = eu-west-1\n'
+        f'[profile "q`touch {marker}`"]\nregion = eu-west-2\n',
+    )
     session = Interactive("bash", env, home, rc="PS1='END$ '")
     try:
         session.run("shopt -u promptvars")
-        session.run("awsctx use 'b\\u$HOME'")
-        assert strip_ansi(session.prompt(END)) == "aws:b\\u$HOME eu-west-1 END"
+        session.run(f"awsctx use 'b\\u$HOME$(touch {marker})'")
+        assert strip_ansi(session.prompt(END)) == f"aws:b\\u$HOME$(touch {marker}) eu-west-1 END"
+        session.run(f"awsctx use 'q`touch {marker}`'")
+        assert strip_ansi(session.prompt(END)) == f"aws:q\\`touch {marker}\\` eu-west-2 END"
+        # Back on, the reference takes the text's place.
+        session.run("shopt -s promptvars")
+        assert strip_ansi(session.prompt(END)) == f"aws:q`touch {marker}` eu-west-2 END"
+        assert session.run('printf "%s\\n" "$PS1"') == "${awsctx_prompt-}END$ "
+        assert not marker.exists()
+    finally:
+        session.close()
+
+
+# Hooks that turn the option off before awsctx's hook runs, and on again after it, before the
+# prompt is drawn: the text placed for the option off must not run once it is on.
+OPTION_FLIPS = {
+    "bash": (
+        "PROMPT_COMMAND='shopt -u promptvars'",
+        "PROMPT_COMMAND+=$'\\n''shopt -s promptvars'",
+    ),
+    "zsh": (
+        "off() { unsetopt prompt_subst; }; precmd_functions+=(off)",
+        "on() { setopt prompt_subst; }; precmd_functions+=(on)",
+    ),
+}
+
+
+@pytest.mark.parametrize("shell_name", ["bash", "zsh"])
+def test_an_option_turned_on_after_the_hook_never_runs_the_text(
+    shell_name: str, env: dict[str, str], home: Path, tmp_path: Path
+) -> None:
+    marker = tmp_path / "pwned"
+    write_aws(
+        home,
+        config=f'[profile "x$(touch {marker})"]\nregion = eu-west-1\n'
+        f'[profile "b`touch {marker}`q"]\nregion = eu-west-2\n'
+        f'[profile "a\\\\$(touch {marker})"]\nregion = eu-west-3\n',
+    )
+    before, after = OPTION_FLIPS[shell_name]
+    session = Interactive(shell_name, env, home, rc=f"{USER_PROMPT[shell_name]}\n{before}", after=after)
+    try:
+        for name, region in (("x$(touch {marker})", "eu-west-1"), ("b`touch {marker}`q", "eu-west-2")):
+            session.run(f"awsctx use '{name.format(marker=marker)}'")
+            assert strip_ansi(session.prompt(END)) == f"aws:{name.format(marker=marker)} {region} END"
+        session.run(f"awsctx use 'a\\$(touch {marker})'")
+        assert strip_ansi(session.prompt(END)) == f"aws:a\\$(touch {marker}) eu-west-3 END"
+        assert not marker.exists()
     finally:
         session.close()
 
@@ -568,22 +623,93 @@ def test_a_value_holding_a_placeholder_stays_itself(shell: str, env: dict[str, s
     assert result.envs["after"]["AWSCTX_SEGMENT"] == "p{region}|r{profile}|a{account_id}|{alias}|a{account_id}|."
 
 
-def test_lives_with_a_virtualenv_prompt_prefix(shell: str, env: dict[str, str], home: Path) -> None:
-    activate = VENV_BIN / ("activate.fish" if shell == "fish" else "activate")
-    assert activate.exists(), f"the test venv has no {activate.name}"
-    session = Interactive(shell, dict(env, VIRTUAL_ENV_DISABLE_PROMPT=""), home, rc=USER_PROMPT[shell])
+# ---------------------------------------------------------------------------------------------------
+# Beside other prompt tools: virtualenv, conda, starship
+# ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real virtual environment, named `proj`, made by `python -m venv` (its activate scripts)."""
+    folder = tmp_path_factory.mktemp("venv") / "proj"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(folder)], check=True)
+    return folder
+
+
+# A conda-like prompt modifier: on, it saves the prompt and puts `(env) ` in front; off, it puts the
+# saved one back. bash and zsh: a hook that runs before awsctx's, as conda's prompt modifier does
+# when it prefixes PS1. fish: functions that wrap fish_prompt and unwrap it, as conda's fish one does.
+CONDA = {
+    "bash": (
+        "__conda_hook() {\n"
+        '    if [[ -n ${CONDA_ON-} && -z ${__conda_saved+x} ]]; then __conda_saved=$PS1; PS1="(env) $PS1"\n'
+        "    elif [[ -z ${CONDA_ON-} && -n ${__conda_saved+x} ]]; then PS1=$__conda_saved; unset __conda_saved; fi\n"
+        "}\n"
+        "PROMPT_COMMAND=__conda_hook\n"
+        "conda_on() { CONDA_ON=1; }; conda_off() { unset CONDA_ON; }"
+    ),
+    "fish": (
+        "function conda_on; functions -c fish_prompt __conda_saved_prompt\n"
+        "    function fish_prompt; printf '(env) '; __conda_saved_prompt; end\n"
+        "end\n"
+        "function conda_off; functions -e fish_prompt; functions -c __conda_saved_prompt fish_prompt\n"
+        "    functions -e __conda_saved_prompt\n"
+        "end"
+    ),
+}
+CONDA["zsh"] = CONDA["bash"].replace("PROMPT_COMMAND=__conda_hook", "precmd_functions+=(__conda_hook)")
+
+
+@pytest.mark.parametrize(
+    ("shell_name", "options"),
+    [
+        ("bash", ""),
+        ("bash", "shopt -u promptvars"),
+        ("zsh", ""),
+        ("zsh", "setopt prompt_subst"),
+        ("fish", ""),
+    ],
+    ids=["bash", "bash-promptvars-off", "zsh", "zsh-prompt_subst", "fish"],
+)
+def test_virtualenv_and_conda_nested_and_interleaved_with_switches(
+    shell_name: str, options: str, env: dict[str, str], home: Path, venv: Path
+) -> None:
+    """Every prompt shows the segment of the moment once; deactivating restores what was there, even
+    when the segment changed while the environment was active (zsh's prompt_subst off placed the
+    text itself in PS1, and a deactivated venv brought a stale copy back for good)."""
+    shell = shell_name
+    activate = venv / "bin" / ("activate.fish" if shell == "fish" else "activate")
+    rc = "\n".join([USER_PROMPT[shell], CONDA[shell], options])
+    session = Interactive(shell, dict(env, VIRTUAL_ENV_DISABLE_PROMPT=""), home, rc=rc)
+    client2 = "aws:client2 123456 ca-central-1"
+    # Minutes are rounded up: each time left shown leaves up to 30 s for the test to run.
+    now = int(time.time())
     try:
-        session.run("awsctx client2")
-        session.run(f"source {activate}")
-        venv = VENV_BIN.parent.name
-        drawn = strip_ansi(session.prompt(END))
-        assert drawn in (
-            f"({venv}) aws:client2 123456 ca-central-1 END",
-            f"aws:client2 123456 ca-central-1 ({venv}) END",
-        )
-        session.run("deactivate")
-        session.run("awsctx -u")
-        assert strip_ansi(session.prompt(END)) == "END"
+        steps = [
+            ("awsctx client2", f"{client2} END"),
+            (f"source {activate}", f"(proj) {client2} END"),
+            ("awsctx mirego", "(proj) aws:mirego END"),
+            ("conda_on", "(env) (proj) aws:mirego END"),
+            ("awsctx client2", f"(env) (proj) {client2} END"),
+            # The segment's text changes while both are active (the time left, here set by hand).
+            (export(shell, "AWSCTX_EXPIRATION", str(now + 5400)), f"(env) (proj) {client2} 1h30m left END"),
+            (export(shell, "AWSCTX_EXPIRATION", str(now + 570)), f"(env) (proj) {client2} 10m left END"),
+            ("conda_off", f"(proj) {client2} 10m left END"),
+            ("awsctx -u", "(proj) END"),
+            ("deactivate", "END"),
+            # The other way in, with nothing shown at first; a switch and a region inside, and out.
+            ("conda_on", "(env) END"),
+            (f"source {activate}", "(proj) (env) END"),
+            ("awsctx client2", f"(proj) (env) {client2} END"),
+            ("awsctx -r eu-west-1", "(proj) (env) aws:client2 123456 eu-west-1 END"),
+            ("deactivate", "(env) aws:client2 123456 eu-west-1 END"),
+            ("awsctx mirego", "(env) aws:mirego END"),
+            ("conda_off", "aws:mirego END"),
+            ("awsctx -u", "END"),
+        ]
+        for command, expected in steps:
+            session.run(command)
+            assert strip_ansi(session.prompt(END)) == expected, command
     finally:
         session.close()
 

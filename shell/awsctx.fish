@@ -82,14 +82,15 @@ function __awsctx_prompt_hook --on-event fish_prompt
 end
 
 # Render the segment from the variables: __awsctx_prompt_text, __awsctx_prompt_on and _off (the
-# colour's escape sequences), __awsctx_prompt_until, and the exported AWSCTX_SEGMENT.
+# colour's escape sequences), __awsctx_prompt_until, and the exported AWSCTX_SEGMENT. Nothing while
+# neither a profile nor a region is set.
 function __awsctx_prompt_render
     builtin set -g __awsctx_prompt_text ''
     builtin set -g __awsctx_prompt_on ''
     builtin set -g __awsctx_prompt_off ''
     builtin set -g __awsctx_prompt_until
     builtin set -l __awsctx_profile "$@AWSCTX_VAR_PROFILE@"
-    if builtin test -z "$__awsctx_profile"
+    if builtin test -z "$__awsctx_profile$@AWSCTX_VAR_REGION@$@AWSCTX_VAR_DEFAULT_REGION@"
         builtin set -e @AWSCTX_VAR_SEGMENT@
         return 0
     end
@@ -165,10 +166,14 @@ function __awsctx_prompt_render
         end
     end
     builtin set -g __awsctx_prompt_text "$__awsctx_text"
-    builtin test "$@AWSCTX_VAR_SEGMENT@" = "$__awsctx_prompt_text"; or builtin set -gx @AWSCTX_VAR_SEGMENT@ $__awsctx_prompt_text
+    if builtin test -z "$__awsctx_prompt_text"
+        builtin set -e @AWSCTX_VAR_SEGMENT@
+    else if builtin test "$@AWSCTX_VAR_SEGMENT@" != "$__awsctx_prompt_text"
+        builtin set -gx @AWSCTX_VAR_SEGMENT@ $__awsctx_prompt_text
+    end
 end
 
-# Print the segment last rendered, with a space after it; nothing when no profile is active.
+# Print the segment last rendered, with a space after it; nothing when there is none.
 function __awsctx_prompt_print
     builtin test -n "$__awsctx_prompt_text"; or return 0
     builtin printf '%s%s%s ' "$__awsctx_prompt_on" "$__awsctx_prompt_text" "$__awsctx_prompt_off"

@@ -103,10 +103,10 @@ awsctx_prompt() {
     __awsctx_prompt_hook
 }
 
-# Render the segment (nothing while no profile is set), and export its text as AWSCTX_SEGMENT, or
-# unset it while there is none.
+# Render the segment (nothing while neither a profile nor a region is set), and export its text as
+# AWSCTX_SEGMENT, or unset it while there is none.
 __awsctx_prompt_export() {
-    if [[ -n ${@AWSCTX_VAR_PROFILE@-} ]]; then
+    if [[ -n ${@AWSCTX_VAR_PROFILE@-}${@AWSCTX_VAR_REGION@-}${@AWSCTX_VAR_DEFAULT_REGION@-} ]]; then
         __awsctx_prompt_render
     else
         awsctx_prompt='' __awsctx_prompt_text='' __awsctx_prompt_sgr='' __awsctx_prompt_until=''

@@ -270,6 +270,22 @@ def test_alias_is_shown_instead_of_the_account_id_and_format_setting(term: Inter
     assert shown(term) == "[acme@123456789012/acme-dev|eu-west-1] END"
 
 
+def test_a_region_without_a_profile_shows(term: Interactive, shell: str) -> None:
+    term.run("awsctx -r eu-west-1")
+    assert shown(term) == "aws: eu-west-1 END"
+    term.run("awsctx client2")
+    assert shown(term) == "aws:client2 123456 ca-central-1 END"
+    term.run("awsctx -u")
+    assert shown(term) == "END"
+    # Set by hand or by another tool, as starship shows it; AWS_REGION first.
+    term.run(export(shell, "AWS_DEFAULT_REGION", "us-east-2"))
+    assert shown(term) == "aws: us-east-2 END"
+    term.run(export(shell, "AWS_REGION", "ap-south-1"))
+    assert shown(term) == "aws: ap-south-1 END"
+    term.run(export(shell, "AWSCTX_PROMPT_FORMAT", "{profile}@{region}"))
+    assert shown(term) == "@ap-south-1 END"
+
+
 def test_a_profile_exported_by_hand_shows_without_the_facts_of_another(term: Interactive, shell: str) -> None:
     term.run("awsctx client2")
     term.run(export(shell, "AWS_PROFILE", "mirego"))

@@ -34,6 +34,8 @@ awsctx() {
     \builtin trap '' INT
     \builtin eval "$__awsctx_code"
     __awsctx_status=$?
+    # AWSCTX_SEGMENT is the new one at once, for a prompt program whose hook runs before awsctx's.
+    __awsctx_prompt_now
     if [[ -n $__awsctx_int_trap ]]; then
         \builtin eval "$__awsctx_int_trap"
     else

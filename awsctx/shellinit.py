@@ -56,6 +56,10 @@ class _Dialect:
         """The placeholder's value, one word in a list of them."""
         return f'"$__awsctx_{placeholder.source}"'
 
+    def bidi_controls(self) -> str:
+        """promptdef.BIDI_CONTROLS, as the renderer lists them."""
+        raise NotImplementedError
+
 
 class _Bash(_Dialect):
     """bash reads a variable as `$X` (its hook turns nounset off: `$X` costs a third of `${X-}`)."""
@@ -68,6 +72,12 @@ class _Bash(_Dialect):
 
     def mark_placeholder(self, placeholder: promptdef.Placeholder) -> str:
         return f"__awsctx_text=${{__awsctx_text//'{{{placeholder.name}}}'/$'{_octal(placeholder.mark)}'}}"
+
+    def bidi_controls(self) -> str:
+        """Words, each one character's UTF-8 bytes: the same bytes whatever the locale that reads them."""
+        return " ".join(
+            "$'" + "".join(f"\\x{byte:02x}" for byte in char.encode("utf-8")) + "'" for char in promptdef.BIDI_CONTROLS
+        )
 
 
 class _Zsh(_Bash):
@@ -89,6 +99,10 @@ class _Fish(_Dialect):
             f"builtin set __awsctx_text (builtin string replace -a '{{{placeholder.name}}}' {_hex(placeholder.mark)}"
             " -- $__awsctx_text)"
         )
+
+    def bidi_controls(self) -> str:
+        """Members of a regular expression's character class."""
+        return "".join(f"\\x{{{ord(char):04x}}}" for char in promptdef.BIDI_CONTROLS)
 
 
 def _octal(character: str) -> str:
@@ -125,6 +139,7 @@ def _tokens(shell: str, place: bool) -> dict[str, str]:
         "PLACEHOLDER_INDEXES": " ".join(str(dialect.first_index + i) for i in range(len(placeholders))),
         "PLACEHOLDER_VALUES": " ".join(dialect.value(p) for p in placeholders),
         "MARK_PLACEHOLDERS": "\n".join(dialect.mark_placeholder(p) for p in placeholders),
+        "BIDI_CONTROLS": dialect.bidi_controls(),
     }
     # The variables awsctx names: @AWSCTX_VAR_ACCOUNT_ID@ is envvars.ACCOUNT_ID's name, and
     # @AWSCTX_REF_ACCOUNT_ID@ its value as the prompt hook reads it.

@@ -140,8 +140,9 @@ function __awsctx_prompt_render
         builtin set -g __awsctx_prompt_on (builtin set_color $__awsctx_color)
         builtin set -g __awsctx_prompt_off (builtin set_color normal)
     end
-    # Control characters (escape sequences, newlines) are shown as `?`, never sent to the terminal.
-    builtin set -l __awsctx_values (builtin string replace -ra '[\x00-\x1f\x7f-\x9f]' '?' -- $__awsctx_profile $__awsctx_id $__awsctx_alias $__awsctx_region)
+    # Control characters (escape sequences, newlines) are shown as `?`, never sent to the terminal;
+    # so are the controls of bidirectional text, which would show what follows them reordered.
+    builtin set -l __awsctx_values (builtin string replace -ra '[\x00-\x1f\x7f-\x9f@AWSCTX_BIDI_CONTROLS@]' '?' -- $__awsctx_profile $__awsctx_id $__awsctx_alias $__awsctx_region)
     builtin set -l __awsctx_account $__awsctx_values[3]
     builtin test -n "$__awsctx_account"; or builtin set __awsctx_account $__awsctx_values[2]
     builtin set -l __awsctx_text

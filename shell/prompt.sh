@@ -203,7 +203,8 @@ __awsctx_prompt_update() {
 __awsctx_prompt_render() {
     \builtin local __awsctx_profile="${@AWSCTX_VAR_PROFILE@-}" __awsctx_id='' __awsctx_alias='' __awsctx_expiry='' \
         __awsctx_sgr='' __awsctx_color='' __awsctx_region="${@AWSCTX_VAR_REGION@:-${@AWSCTX_VAR_DEFAULT_REGION@-}}" \
-        __awsctx_left __awsctx_minutes __awsctx_now __awsctx_text __awsctx_r __awsctx_g __awsctx_b __awsctx_i __awsctx_mark
+        __awsctx_left __awsctx_minutes __awsctx_now __awsctx_text __awsctx_r __awsctx_g __awsctx_b __awsctx_i __awsctx_mark \
+        __awsctx_c
 #@zsh
     \builtin local -a __awsctx_values
 #@end
@@ -274,10 +275,18 @@ __awsctx_prompt_render() {
         fi
     fi
     [[ -n $__awsctx_sgr || -n ${@AWSCTX_VAR_NO_COLOR@-} ]] || __awsctx_sgr=33
-    # Control characters (escape sequences, newlines) are shown as `?`, never sent to the terminal.
+    # Control characters (escape sequences, newlines) are shown as `?`, never sent to the terminal;
+    # so are the controls of bidirectional text, which would show what follows them reordered.
     if [[ $__awsctx_profile$__awsctx_id$__awsctx_alias$__awsctx_region == *[[:cntrl:]]* ]]; then
         __awsctx_profile=${__awsctx_profile//[[:cntrl:]]/?} __awsctx_id=${__awsctx_id//[[:cntrl:]]/?}
         __awsctx_alias=${__awsctx_alias//[[:cntrl:]]/?} __awsctx_region=${__awsctx_region//[[:cntrl:]]/?}
+    fi
+    if [[ $__awsctx_profile$__awsctx_id$__awsctx_alias$__awsctx_region == *[![:ascii:]]* ]]; then
+        # Each one as its bytes in UTF-8: matched as a character in a UTF-8 locale, as bytes in others.
+        for __awsctx_c in @AWSCTX_BIDI_CONTROLS@; do
+            __awsctx_profile=${__awsctx_profile//"$__awsctx_c"/?} __awsctx_id=${__awsctx_id//"$__awsctx_c"/?}
+            __awsctx_alias=${__awsctx_alias//"$__awsctx_c"/?} __awsctx_region=${__awsctx_region//"$__awsctx_c"/?}
+        done
     fi
     if [[ -z ${@AWSCTX_VAR_PROMPT_FORMAT@-} ]]; then
         __awsctx_text="aws:$__awsctx_profile${__awsctx_alias:+ $__awsctx_alias}"

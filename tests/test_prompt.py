@@ -439,6 +439,26 @@ def test_control_characters_and_newlines_set_by_hand_render_as_question_marks(
     assert not marker.exists()
 
 
+# The controls of bidirectional text: U+202E would show `aws:prod` as `aws:dorp` and so on.
+BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_bidirectional_controls_render_as_question_marks(term: Interactive, shell: str) -> None:
+    assert set(BIDI) == set(promptdef.BIDI_CONTROLS)
+    name = "p" + "x".join(BIDI) + "é日"
+    # Typed as \\uXXXX escapes: fish reads them bare, bash and zsh inside $'...'.
+    escaped = "".join(char if char.isascii() else f"\\u{ord(char):04x}" for char in name)
+    if shell == "fish":
+        term.run(f"set -gx AWS_PROFILE {escaped}")
+        term.run("set -gx AWSCTX_ACCOUNT_ALIAS a\\u202eb")
+    else:
+        term.run(f"export AWS_PROFILE=$'{escaped}'")
+        term.run("export AWSCTX_ACCOUNT_ALIAS=$'a\\u202eb'")
+    drawn = term.prompt(END)
+    assert not set(BIDI) & set(drawn)
+    assert strip_ansi(drawn) == "aws:p" + "x".join("?" * len(BIDI)) + "é日 a?b END"
+
+
 def test_user_prompt_commands_hooks_and_exit_status_survive(shell: str, env: dict[str, str], home: Path) -> None:
     rc = {
         "bash": "PROMPT_COMMAND='echo hook=$?'\nPS1='[$?]END$ '",

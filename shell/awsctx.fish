@@ -200,7 +200,7 @@ end
 
 # ---------------------------------------------------------------------------------------------------
 # A profile per folder: before each prompt, when the folder has changed, find the nearest
-# @AWSCTX_FOLDER_FILE@ file in it or above it with builtins (one `test -f` a level: no process). Only
+# @AWSCTX_FOLDER_FILE@ file in it or above it with builtins (one `path filter`: no process). Only
 # when that is not the file last seen does the program run: it switches to the profile an allowed
 # file names, or goes back to what the shell had before entering the tree it has left. The
 # program's side (trust, the file's format, going back): awsctx/folders.py.
@@ -236,20 +236,26 @@ end
 # the one seen last (entering, leaving or changing trees) and from the one in force.
 function __awsctx_folder_check
     builtin set -g __awsctx_folder_pwd $PWD
-    builtin set -l __awsctx_found ''
+    # Every place the file could be, nearest first; one `path filter` tests them all.
+    builtin set -l __awsctx_candidates
     builtin set -l __awsctx_dir $PWD
-    # $PWD is absolute, unless set by hand: then there is no folder above it to look in.
-    while builtin string match -q -- '/*' "$__awsctx_dir"
-        builtin set -l __awsctx_file "$__awsctx_dir/@AWSCTX_FOLDER_FILE@"
-        builtin test "$__awsctx_dir" != /; or builtin set __awsctx_file /@AWSCTX_FOLDER_FILE@
-        if builtin test -f "$__awsctx_file"
-            builtin set __awsctx_found $__awsctx_file
-            break
+    if builtin string match -q -- "*"\n"*" "$PWD"
+        # A folder name holding a newline: up one level at a time, NUL-separated so that it stays one name.
+        while builtin string match -q -- '/?*' "$__awsctx_dir"
+            builtin set -a __awsctx_candidates "$__awsctx_dir/@AWSCTX_FOLDER_FILE@"
+            builtin set __awsctx_dir (builtin path dirname -Z -- $__awsctx_dir | builtin string split0)
         end
-        builtin test "$__awsctx_dir" != /; or break
-        # NUL-separated, so that a folder name holding a newline stays one name.
-        builtin set __awsctx_dir (builtin path dirname -Z -- $__awsctx_dir | builtin string split0)
+    else if builtin string match -q -- '/*' "$PWD"
+        builtin set __awsctx_dir ''
+        for __awsctx_part in (builtin string split -n -- / $PWD)
+            builtin set __awsctx_dir "$__awsctx_dir/$__awsctx_part"
+            builtin set -p __awsctx_candidates "$__awsctx_dir/@AWSCTX_FOLDER_FILE@"
+        end
     end
+    # $PWD is absolute, unless set by hand: then there is no folder above it to look in.
+    builtin string match -q -- '/*' "$PWD"; and builtin set -a __awsctx_candidates /@AWSCTX_FOLDER_FILE@
+    builtin set -l __awsctx_files (builtin path filter -f -Z -- $__awsctx_candidates | builtin string split0)
+    builtin set -l __awsctx_found "$__awsctx_files[1]"
     builtin test "$__awsctx_found" != "$__awsctx_folder_seen"; or return 0
     if builtin test "$__awsctx_found" = "$__awsctx_folder_top"
         # Back in the tree in force, from below it (a file there changed nothing): nothing to switch.

@@ -289,12 +289,13 @@ def recheck(script: Script) -> None:
 
 
 class Entry:
-    """A `.awsctx` the shell switched for, and the profile and region it had before."""
+    """A `.awsctx` the shell switched for, the digest of what it said then, and the profile and
+    region the shell had before."""
 
-    __slots__ = ("before", "file")
+    __slots__ = ("before", "digest", "file")
 
-    def __init__(self, file: str, before: switch.State) -> None:
-        self.file, self.before = file, before
+    def __init__(self, file: str, digest: str, before: switch.State) -> None:
+        self.file, self.digest, self.before = file, digest, before
 
     @property
     def folder(self) -> str:
@@ -310,7 +311,8 @@ def _unescape(field: str) -> str:
 
 
 def encode(entries: list[Entry]) -> str:
-    return _ENTRIES.join(_FIELDS.join(_escape(f) for f in (e.file, e.before.profile, e.before.region)) for e in entries)
+    fields = ((e.file, e.digest, e.before.profile, e.before.region) for e in entries)
+    return _ENTRIES.join(_FIELDS.join(_escape(field) for field in entry) for entry in fields)
 
 
 def decode(text: str) -> list[Entry]:
@@ -318,8 +320,8 @@ def decode(text: str) -> list[Entry]:
     entries = []
     for part in text.split(_ENTRIES) if text else ():
         fields = [_unescape(field) for field in part.split(_FIELDS)]
-        if len(fields) == 3 and fields[0].startswith("/") and os.path.basename(fields[0]) == paths.FOLDER_FILE:
-            entries.append(Entry(fields[0], switch.State(fields[1], fields[2])))
+        if len(fields) == 4 and fields[0].startswith("/") and os.path.basename(fields[0]) == paths.FOLDER_FILE:
+            entries.append(Entry(fields[0], fields[1], switch.State(fields[2], fields[3])))
     return entries
 
 
@@ -327,11 +329,13 @@ def _within(folder: str, ancestor: str) -> bool:
     return folder == ancestor or folder.startswith(ancestor.rstrip("/") + "/")
 
 
-def _still_trusted(path: str) -> bool:
+def _unchanged(entry: Entry) -> bool:
+    """Whether `entry`'s file still says what the shell switched for, and is still trusted."""
     try:
-        return is_trusted(path, read(path))
+        data = read(entry.file)
     except UserError:
         return False
+    return digest(data) == entry.digest and is_trusted(entry.file, data)
 
 
 def _governs(entry: Entry, found: str) -> bool:
@@ -339,8 +343,9 @@ def _governs(entry: Entry, found: str) -> bool:
     if not found:
         return False
     if entry.file == found:
-        # Looked at again after `allow` or `deny`, or by a shell started here: the trust may be gone.
-        return _still_trusted(found)
+        # Looked at again after `allow` or `deny`, or by a shell started here: the file may have
+        # been denied, or edited (and allowed again: then it is entered anew, with what it says now).
+        return _unchanged(entry)
     return _within(os.path.dirname(found), entry.folder)
 
 
@@ -358,14 +363,15 @@ def hook(arguments: list[str], shell: str | None, interactive: bool) -> int:
     # Leaving several trees at once goes back to what the shell had before the outermost.
     back = left[-1] if left else None
     if found and not (entries and entries[-1].file == found):
-        choice = _usable(found)
+        usable = _usable(found)
         before = back.before if back is not None else switch.State.current()
         where = paths.display(os.path.dirname(found))
-        if choice is not None and _switch(
-            switch.Request(switch.SWITCH, choice.profile, choice.region), shell, interactive, f"for {where}", found
-        ):
-            entries.append(Entry(found, before))
-            back = None
+        if usable is not None:
+            choice, content = usable
+            request = switch.Request(switch.SWITCH, choice.profile, choice.region)
+            if _switch(request, shell, interactive, f"for {where}", found):
+                entries.append(Entry(found, content, before))
+                back = None
     if back is not None:
         _go_back(back, shell, interactive)
     script = Script(shell)
@@ -379,14 +385,15 @@ def hook(arguments: list[str], shell: str | None, interactive: bool) -> int:
     return 0
 
 
-def _usable(path: str) -> Choice | None:
-    """What an allowed, sound file selects; otherwise None, after one line saying why."""
+def _usable(path: str) -> tuple[Choice, str] | None:
+    """What an allowed, sound file selects, and the digest of its content; otherwise None, after
+    one line saying why."""
     try:
         data = read(path)
         if not is_trusted(path, data):
             output.note(f"{paths.display(path)} is not allowed, so it changes nothing; read it, then run: awsctx allow")
             return None
-        return check(path, data)
+        return check(path, data), digest(data)
     except UserError as error:
         output.error(str(error))
         return None

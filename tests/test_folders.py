@@ -282,6 +282,29 @@ def test_editing_the_file_revokes_the_trust(shell: str, env: dict[str, str], tre
     assert f"{tree / 'proj' / '.awsctx'} is not allowed" in result.stderr
 
 
+def test_allowing_an_edited_file_from_inside_applies_what_it_says_now(
+    shell: str, env: dict[str, str], tree: Path
+) -> None:
+    allow(env, tree / "proj")
+    script = "\n".join(
+        [
+            "awsctx client1",
+            enter(shell, tree / "proj" / "app"),
+            dump("first"),
+            f"echo 'profile = mirego' > {q(shell, tree / 'proj' / '.awsctx')}",
+            "awsctx allow",
+            PROMPT[shell],
+            dump("edited"),
+            enter(shell, tree),
+            dump("out"),
+        ]
+    )
+    result = run(shell, script, env)
+    assert profile_region(result.envs["first"]) == ("client2", "ca-central-1")
+    assert profile_region(result.envs["edited"]) == ("mirego", None)
+    assert profile_region(result.envs["out"]) == ("client1", "us-west-2")
+
+
 def test_deny_inside_the_tree_goes_back_at_the_next_prompt(shell: str, env: dict[str, str], tree: Path) -> None:
     allow(env, tree / "proj")
     script = "\n".join(
@@ -784,13 +807,15 @@ def test_the_format_allows_comments_blank_lines_spaces_and_crlf(tmp_path: Path) 
 FIELD = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
 
 
-@given(st.lists(st.tuples(FIELD, FIELD, FIELD)))
-def test_the_folder_stack_survives_any_names(entries: list[tuple[str, str, str]]) -> None:
-    stack = [folders.Entry(f"/{name}/.awsctx", switch.State(profile, region)) for name, profile, region in entries]
+@given(st.lists(st.tuples(FIELD, FIELD, FIELD, FIELD)))
+def test_the_folder_stack_survives_any_names(entries: list[tuple[str, str, str, str]]) -> None:
+    stack = [folders.Entry(f"/{name}/.awsctx", d, switch.State(p, r)) for name, d, p, r in entries]
     decoded = folders.decode(folders.encode(stack))
-    assert [(e.file, e.before.profile, e.before.region) for e in decoded] == [
-        (e.file, e.before.profile, e.before.region) for e in stack
-    ]
+
+    def fields(entry: folders.Entry) -> tuple[str, ...]:
+        return (entry.file, entry.digest, entry.before.profile, entry.before.region)
+
+    assert [fields(e) for e in decoded] == [fields(e) for e in stack]
 
 
 def test_the_hook_is_the_integrations_own(env: dict[str, str]) -> None:

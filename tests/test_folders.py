@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from harness import AWSCTX, SHELLS, Interactive, dump, last_status, run, strip_ansi, write_aws
+from harness import AWSCTX, SHELLS, Interactive, dump, init_line, last_status, run, strip_ansi, write_aws
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -55,9 +55,9 @@ def tree(tmp_path: Path) -> Path:
     return work
 
 
-def allow(env: dict[str, str], *folders_: Path) -> None:
+def allow(env: dict[str, str], *folders_: Path, cwd: Path | None = None) -> None:
     for folder in folders_:
-        result = subprocess.run([str(AWSCTX), "allow", str(folder)], env=env, capture_output=True, text=True)
+        result = subprocess.run([str(AWSCTX), "allow", str(folder)], env=env, capture_output=True, text=True, cwd=cwd)
         assert result.returncode == 0, result.stderr
 
 
@@ -199,8 +199,6 @@ def test_a_shell_started_inside_the_tree_switches_and_knows_what_leaving_goes_ba
         "zsh": "zsh -f -c",
         "fish": "fish --no-config --private -c",
     }[shell]
-    from harness import init_line
-
     child = f"{start} {q(shell, init_line(shell) + chr(10) + inner)}"
     script = "\n".join(["awsctx client1", enter(shell, tree / "proj" / "app"), "cd src", child])
     result = run(shell, script, env)
@@ -363,8 +361,8 @@ def test_the_trust_store_is_private_atomic_and_outlives_the_cache(env: dict[str,
     # XDG_STATE_HOME moves it; a relative one is ignored.
     allow(dict(env, XDG_STATE_HOME=str(home / "state")), tree / "proj")
     assert (home / "state" / "awsctx" / "allowed.marshal").exists()
-    allow(dict(env, XDG_STATE_HOME="relative"), tree / "proj")
-    assert not list(tree.rglob("relative"))
+    allow(dict(env, XDG_STATE_HOME="relative"), tree / "proj", cwd=tree)
+    assert not (tree / "relative").exists()
 
 
 def test_allow_refuses_a_state_folder_others_may_write_to(env: dict[str, str], tree: Path, home: Path) -> None:
@@ -378,6 +376,8 @@ def test_allow_refuses_a_state_folder_others_may_write_to(env: dict[str, str], t
     result = run("bash", f"{enter('bash', tree / 'proj')}\n{dump('open')}", env)
     assert "AWS_PROFILE" not in result.envs["open"]
     assert "is not allowed" in result.stderr
+    doctor = subprocess.run([str(AWSCTX), "doctor"], env=env, capture_output=True, text=True)
+    assert "allowed.marshal is corrupt, was not written by awsctx, or sits in a folder others" in doctor.stderr
 
 
 def test_allow_refuses_a_file_it_could_not_use(env: dict[str, str], tree: Path) -> None:
@@ -558,7 +558,7 @@ def test_a_fifo_or_a_folder_named_awsctx_is_no_file_and_never_blocks(
     assert profile_region(result.envs["dir"]) == ("client2", "ca-central-1")
     assert "other" not in result.stderr
     refused = subprocess.run(
-        [str(AWSCTX), "allow", str(tree / "other" / ".awsctx")], env=env, capture_output=True, text=True, timeout=60
+        [str(AWSCTX), "allow", str(tree / "other" / ".awsctx")], env=env, capture_output=True, text=True
     )
     assert refused.returncode == 1 and "is not a regular file" in refused.stderr
 
@@ -642,8 +642,6 @@ def test_no_folders_turns_it_off(shell: str, env: dict[str, str], tree: Path, ho
 
 
 def test_loading_twice_registers_the_hook_once_and_first(shell: str, env: dict[str, str]) -> None:
-    from harness import init_line
-
     show = {
         "bash": "printf '%s\\n' \"$PROMPT_COMMAND\"",
         "zsh": "print -l $precmd_functions",
@@ -655,6 +653,29 @@ def test_loading_twice_registers_the_hook_once_and_first(shell: str, env: dict[s
         assert sorted(hooks) == ["__awsctx_folder_hook", "__awsctx_prompt_hook"]
     else:
         assert hooks == ["__awsctx_folder_hook", "__awsctx_prompt_hook"]
+
+
+@pytest.mark.parametrize(
+    ("before", "shown", "mine"),
+    [
+        ("PROMPT_COMMAND='history -a'", '"$PROMPT_COMMAND"', ["history -a"]),
+        ("PROMPT_COMMAND=('history -a' 'mine')", '"${PROMPT_COMMAND[@]}"', ["history -a", "mine"]),
+        ("__bp_imported=defined; precmd_functions=(mine)", '"${precmd_functions[@]}"', ["mine"]),
+    ],
+    ids=["string", "array", "bash-preexec"],
+)
+def test_bash_runs_the_hook_first_in_every_form_of_prompt_command(
+    env: dict[str, str], before: str, shown: str, mine: list[str]
+) -> None:
+    """Loaded twice: once, and first; loaded again with --no-folders: taken out, the rest kept."""
+    show = f"printf '%s\\n' {shown}; echo --"
+    again = init_line("bash").replace("init bash", "init bash --no-folders")
+    script = "\n".join([before, init_line("bash"), init_line("bash"), show, again, show])
+    result = run("bash", script, env, init=False)
+    assert result.returncode == 0, result.stderr
+    loaded, off, _ = result.output.split("--\n")
+    assert loaded.splitlines() == ["__awsctx_folder_hook", *mine, "__awsctx_prompt_hook"]
+    assert off.splitlines() == [*mine, "__awsctx_prompt_hook"]
 
 
 def test_the_hooks_run_silently_under_strict_options(env: dict[str, str], tree: Path) -> None:

@@ -23,6 +23,12 @@ INTERACTIVE = "AWSCTX_INTERACTIVE"  # the function's stdout is a terminal (the p
 INTEGRATION = "AWSCTX_INTEGRATION"  # set by the function for the commands it runs directly (doctor reads it)
 COMPLETION = "AWSCTX_COMPLETION"  # `missing`: set by an interactive zsh's function while compinit has not run
 
+# The `.awsctx` files whose profile this shell switched to on entering their folder, innermost last,
+# each with the profile and region the shell had before: what leaving goes back to. Kept by the
+# integration (awsctx/folders.py encodes it) and exported, so that a shell started inside such a
+# folder knows it too. `awsctx -u` leaves it: leaving still goes back.
+FOLDERS = "AWSCTX_FOLDERS"
+
 # What the prompt shows, exported by a switch for the prompt segment and for other prompts and
 # tools (never a secret): a switch exports those it knows and unsets the rest; `awsctx -u` unsets
 # them all. Documented in docs/prompt.md.
@@ -54,6 +60,7 @@ SET_BY_AWSCTX = (PROFILE, REGION, DEFAULT_REGION, *PROMPT, ARN, EXPORTED_KEYS)
 CREDENTIALS = "AWSCTX_CREDENTIALS"  # check (the default), off, or export: what a switch does about credentials
 NO_PICKER = "AWSCTX_NO_FZF"
 NO_PROMPT = "AWSCTX_NO_PROMPT"  # read by `awsctx init`: leave the prompt alone (like --no-prompt)
+NO_FOLDERS = "AWSCTX_NO_FOLDERS"  # read by `awsctx init`: no profile per folder (like --no-folders)
 PROD_PATTERNS = "AWSCTX_PROD_PATTERNS"  # globs of production profile names, comma or space separated
 DEBUG = "AWSCTX_DEBUG"  # 1: an error also prints the chain of causes behind it, with tracebacks
 PROMPT_FORMAT = "AWSCTX_PROMPT_FORMAT"  # read by the shell at every prompt; placeholders in docs/prompt.md

@@ -7,7 +7,7 @@ import os
 import sys
 
 from awsctx import envvars, shells, switch
-from awsctx.commands.table import COMMANDS
+from awsctx.commands.table import COMMANDS, FOLDER_HOOK
 from awsctx.errors import UserError, WaitExpired
 
 
@@ -93,6 +93,10 @@ def _main(argv: list[str] | None = None) -> int:
         if shell is not None and shell not in shells.SUPPORTED:
             shell = None
         interactive = environ.get(envvars.INTERACTIVE) == "1"
+        if arguments[:1] == [FOLDER_HOOK]:
+            from awsctx import folders
+
+            return folders.hook(arguments[1:], shell, interactive)
         request = fast_request(arguments)
         if request is not None:
             return switch.run(request, shell, interactive)

@@ -37,6 +37,20 @@ def cache_dir() -> str:
     return os.path.join(base, "awsctx")
 
 
+def state_dir() -> str:
+    """awsctx's own state, which must outlive a cache wipe: the `.awsctx` files the user allowed.
+    XDG_STATE_HOME (~/.local/state) rather than XDG_DATA_HOME, where scripts/install puts awsctx
+    itself; a relative XDG_STATE_HOME is ignored, as for the cache."""
+    base = os.environ.get("XDG_STATE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".local", "state")
+    return os.path.join(base, "awsctx")
+
+
+# The per-folder profile file (awsctx/folders.py); the shell integration looks for it by this name.
+FOLDER_FILE = ".awsctx"
+
+
 def sso_cache_dir() -> str:
     """Where the AWS CLI v2 and botocore keep IAM Identity Center tokens, shared with them."""
     return os.path.join(os.path.expanduser("~"), ".aws", "sso", "cache")

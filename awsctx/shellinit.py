@@ -6,7 +6,7 @@ import os
 import re
 import sys
 
-from awsctx import envvars, promptdef, shells
+from awsctx import envvars, paths, promptdef, shells
 from awsctx.commands import table as commands
 from awsctx.errors import UserError
 
@@ -126,7 +126,7 @@ def _case_patterns(shell: str, words: tuple[str, ...]) -> str:
     return separator.join(shells.quote(shell, word) for word in words)
 
 
-def _tokens(shell: str, place: bool) -> dict[str, str]:
+def _tokens(shell: str, place: bool, folders: bool) -> dict[str, str]:
     """What each token of `shell`'s templates becomes."""
     dialect = _DIALECTS[shell]
     placeholders = promptdef.PLACEHOLDERS
@@ -134,6 +134,9 @@ def _tokens(shell: str, place: bool) -> dict[str, str]:
         "PROGRAM": " ".join(shells.quote(shell, word) for word in program_command()),
         "DIRECT": _case_patterns(shell, commands.DIRECT_COMMANDS + commands.DIRECT_FLAGS),
         "PLACE_PROMPT": "1" if place else "''",
+        "FOLDERS_ON": "1" if folders else "''",
+        "FOLDER_FILE": shells.quote(shell, paths.FOLDER_FILE),
+        "FOLDER_HOOK": commands.FOLDER_HOOK,
         "PROMPT_WATCHED": "".join(dialect.ref(name) for name in promptdef.WATCHED),
         "PLACEHOLDER_MARKS": dialect.marks(),
         "PLACEHOLDER_INDEXES": " ".join(str(dialect.first_index + i) for i in range(len(placeholders))),
@@ -198,15 +201,17 @@ def _render_file(name: str, shell: str, tokens: dict[str, str]) -> str:
         return _fill(_select(file.read(), shell, name), tokens, name)
 
 
-def render(shell: str, place_prompt: bool = True) -> str:
-    """The integration for `shell`; with `place_prompt`, it also puts the segment in the prompt."""
+def render(shell: str, place_prompt: bool = True, folders: bool = True) -> str:
+    """The integration for `shell`; with `place_prompt`, it also puts the segment in the prompt; with
+    `folders`, it switches to the profile a folder's `.awsctx` names (awsctx/folders.py)."""
     if shell not in shells.SUPPORTED:
         raise UserError(f"awsctx does not support the {shell} shell; it supports {', '.join(shells.SUPPORTED)}")
     place = place_prompt and not os.environ.get(envvars.NO_PROMPT)
-    tokens = _tokens(shell, place)
+    tokens = _tokens(shell, place, folders and not os.environ.get(envvars.NO_FOLDERS))
     if shell != "fish":
-        # bash and zsh share one prompt renderer.
+        # bash and zsh share one prompt renderer, and the folder hook.
         tokens["PROMPT_CODE"] = _render_file("prompt.sh", shell, tokens).rstrip("\n")
+        tokens["FOLDERS_CODE"] = _render_file("folders.sh", shell, tokens).rstrip("\n")
     return _render_file(f"awsctx.{shell}", shell, tokens)
 
 

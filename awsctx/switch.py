@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from awsctx import credentials
 
 LIST, SWITCH, PREVIOUS, UNSET, CURRENT, REGION_ONLY = "list", "switch", "previous", "unset", "current", "region"
+# Back to the profile and region a request names, as `-` goes back to the previous ones: what
+# leaving a folder's tree does (awsctx/folders.py). An empty profile unsets.
+RESTORE = "restore"
 
 
 class Request:
@@ -81,8 +84,9 @@ class State:
         return f"{self.profile}\n{self.region}"
 
 
-def run(request: Request, shell: str | None, interactive: bool) -> int:
-    """Carry out `request`; `shell` is the calling integration's shell, None when run directly."""
+def run(request: Request, shell: str | None, interactive: bool, because: str = "") -> int:
+    """Carry out `request`; `shell` is the calling integration's shell, None when run directly.
+    `because` ends the message that says what changed ("for ~/project")."""
     if request.action == CURRENT:
         profile = os.environ.get(envvars.PROFILE, "")
         if not profile:
@@ -108,8 +112,9 @@ def run(request: Request, shell: str | None, interactive: bool) -> int:
     elif request.action == REGION_ONLY:
         assert request.region is not None
         after = State(before.profile, regions.validate(request.region, request.force))
-    elif request.action == PREVIOUS:
-        previous = State.previous()
+    elif request.action in (PREVIOUS, RESTORE):
+        restore = State(request.profile or "", request.region or "")
+        previous = restore if request.action == RESTORE else State.previous()
         if previous is None:
             raise UserError("no previous profile in this shell yet; switch with `awsctx NAME` first")
         if previous.profile:
@@ -128,7 +133,7 @@ def run(request: Request, shell: str | None, interactive: bool) -> int:
     region_only = request.action == REGION_ONLY
     _apply(script, before, after, settings, identity, keys, region_only=region_only)
     sys.stdout.write(script.render())
-    _announce(before, after, identity, region_only)
+    _announce(before, after, identity, region_only, because)
     return 0
 
 
@@ -230,10 +235,15 @@ def _apply(
 
 
 def _announce(
-    before: State, after: State, identity: credentials.Identity | None = None, region_only: bool = False
+    before: State,
+    after: State,
+    identity: credentials.Identity | None = None,
+    region_only: bool = False,
+    because: str = "",
 ) -> None:
+    ending = f" {because}" if because else ""
     if not after.profile and not after.region:
-        output.success("Unset AWS_PROFILE and AWS_REGION")
+        output.success(f"Unset AWS_PROFILE and AWS_REGION{ending}")
         return
     region = after.region or "no region"
     if region_only:
@@ -242,9 +252,9 @@ def _announce(
         return
     if after.profile:
         account = f", account {identity.account_id}" if identity is not None else ""
-        output.success(f"Switched to profile {after.profile!r} ({region}{account})")
+        output.success(f"Switched to profile {after.profile!r} ({region}{account}){ending}")
     else:
-        output.success(f"Region set to {region} (no profile)")
+        output.success(f"Region set to {region} (no profile){ending}")
     if after.profile:
         shadowing = [name for name in envvars.SHADOWING if name in os.environ]
         if shadowing:

@@ -13,6 +13,10 @@ time left): the hook's full path, timed by making every render see a change; inf
 render may start a process (tests/test_prompt.py proves it with strace); this measures the
 builtins' cost.
 
+"cd, 12 deep" is a `cd` between two folders 12 levels deep with no `.awsctx` above them, then the
+prompt: "none" without the integration's hooks, "segment" with them (the folder hook walks up the 13
+folders looking for a `.awsctx`, with builtins); "prompt, 12 deep" is a prompt there without a `cd`.
+
 The variables a switch exports are set by hand (client2 of the seed set-up), so no Python runs
 while timing. fish has no clock of its own: its figure comes from whole `fish -c` runs and is
 coarser. Standard library only; bench.py runs it after its own table.
@@ -38,6 +42,9 @@ import time
 from pathlib import Path
 
 TARGET_US = 50.0  # per render, bash and zsh
+# Per `cd` and the prompt after it, where the folder hook looks for a .awsctx in 13 folders: no
+# process, and a small fraction of the millisecond or more that starting any process costs.
+CD_TARGET_US = 200.0
 
 # What `awsctx client2` exports for the seed set-up, and what the credentials work adds.
 ACTIVE = {
@@ -56,6 +63,9 @@ EVERYTHING = {
 }
 # (label, exported variables): no profile (the segment is empty), a profile, every path of the render.
 STATES = [("no profile", {}), ("client2", ACTIVE), ("client2, expiry+colour+prod", EVERYTHING)]
+# Rows of the folder hook (client2 active): a `cd` and a prompt, DEPTH folders down, no .awsctx above.
+DEPTH = 12
+FOLDER_ROWS = {"cd": f"cd, {DEPTH} deep, no .awsctx", "deep": f"prompt, {DEPTH} deep"}
 
 USER_PS1 = {"bash": r"\u@\h:\w\$ ", "zsh": "%n@%m:%~%# "}
 
@@ -92,11 +102,39 @@ __bench_batch() {  # $1 state, $2 round; the caller exported the variables of st
     for ((i = 0; i < BENCH_RENDERS; i++)); do __awsctx_prompt_key=''; eval "$PROMPT_COMMAND"; __x=${PS1@P}; done
     __bench_report "$1" update "$2"
 }
+__bench_cd_batch() {  # $1 round: cd back and forth between two deep folders, then a prompt there
+    local i __x
+    PS1=$__bench_user_ps1
+    cd "$BENCH_DEEP_B" && eval "$PROMPT_COMMAND"
+    __bench_clock
+    for ((i = 0; i < BENCH_RENDERS; i += 2)); do
+        cd "$BENCH_DEEP_A"; __x=${PS1@P}; cd "$BENCH_DEEP_B"; __x=${PS1@P}
+    done
+    __bench_report cd none "$1"
+    __bench_clock
+    for ((i = 0; i < BENCH_RENDERS; i += 2)); do
+        cd "$BENCH_DEEP_A"; eval "$PROMPT_COMMAND"; __x=${PS1@P}
+        cd "$BENCH_DEEP_B"; eval "$PROMPT_COMMAND"; __x=${PS1@P}
+    done
+    __bench_report cd segment "$1"
+    [[ -z $__awsctx_folders_on || $__awsctx_folder_pwd == "$PWD" ]] || { echo "F cd the hook did not run"; exit 1; }
+    __bench_clock
+    for ((i = 0; i < BENCH_RENDERS; i++)); do __x=${PS1@P}; done
+    __bench_report deep none "$1"
+    __bench_clock
+    for ((i = 0; i < BENCH_RENDERS; i++)); do eval "$PROMPT_COMMAND"; __x=${PS1@P}; done
+    __bench_report deep segment "$1"
+}
 """
 
 _ZSH = r"""
 zmodload zsh/datetime zsh/mathfunc
+compdef() { : }  # as after compinit: the integration registers its completion at once, not at a prompt
 eval "$("$BENCH_AWSCTX" init zsh)" || exit 1
+# What zsh runs before a prompt: every precmd function (the integration's hooks). An alias, so that
+# timing it adds no function call of the benchmark's own.
+alias __bench_hooks='for __f in $precmd_functions; do $__f; done'
+
 # Wall clock, and time spent waiting for a CPU while runnable (kernel scheduler statistics, exact
 # as of the last time this shell got the CPU back), in us.
 __bench_clock() {
@@ -120,18 +158,42 @@ __bench_batch() {  # $1 state, $2 round, $3 prompt_subst or no_prompt_subst
         for ((i = 0; i < BENCH_RENDERS; i++)); do __x=${(%)PS1}; done
     fi
     __bench_report "$1" none:$mode "$2"
-    __awsctx_prompt_hook  # places the segment in PS1, as the first prompt does
+    __bench_hooks  # places the segment in PS1, as the first prompt does
     __bench_clock
     if [[ $mode == prompt_subst ]]; then
-        for ((i = 0; i < BENCH_RENDERS; i++)); do __awsctx_prompt_hook; __x=${(%)${(e)PS1}}; done
+        for ((i = 0; i < BENCH_RENDERS; i++)); do __bench_hooks; __x=${(%)${(e)PS1}}; done
     else
-        for ((i = 0; i < BENCH_RENDERS; i++)); do __awsctx_prompt_hook; __x=${(%)PS1}; done
+        for ((i = 0; i < BENCH_RENDERS; i++)); do __bench_hooks; __x=${(%)PS1}; done
     fi
     __bench_report "$1" segment:$mode "$2"
     [[ $__x == *"${AWS_PROFILE-}"* ]] || { echo "F $1 the prompt lacks the profile: $__x"; exit 1; }
     __bench_clock
-    for ((i = 0; i < BENCH_RENDERS; i++)); do __awsctx_prompt_key=''; __awsctx_prompt_hook; __x=${(%)PS1}; done
+    for ((i = 0; i < BENCH_RENDERS; i++)); do __awsctx_prompt_key=''; __bench_hooks; __x=${(%)PS1}; done
     __bench_report "$1" update:$mode "$2"
+}
+__bench_cd_batch() {  # $1 round: cd back and forth between two deep folders, then a prompt there
+    local i __x
+    setopt no_prompt_subst
+    PS1=$__bench_user_ps1 __awsctx_prompt_placed=''
+    cd "$BENCH_DEEP_B" && __bench_hooks
+    __bench_clock
+    for ((i = 0; i < BENCH_RENDERS; i += 2)); do
+        cd "$BENCH_DEEP_A"; __x=${(%)PS1}; cd "$BENCH_DEEP_B"; __x=${(%)PS1}
+    done
+    __bench_report cd none "$1"
+    __bench_clock
+    for ((i = 0; i < BENCH_RENDERS; i += 2)); do
+        cd "$BENCH_DEEP_A"; __bench_hooks; __x=${(%)PS1}
+        cd "$BENCH_DEEP_B"; __bench_hooks; __x=${(%)PS1}
+    done
+    __bench_report cd segment "$1"
+    [[ -z $__awsctx_folders_on || $__awsctx_folder_pwd == "$PWD" ]] || { echo "F cd the hook did not run"; exit 1; }
+    __bench_clock
+    for ((i = 0; i < BENCH_RENDERS; i++)); do __x=${(%)PS1}; done
+    __bench_report deep none "$1"
+    __bench_clock
+    for ((i = 0; i < BENCH_RENDERS; i++)); do __bench_hooks; __x=${(%)PS1}; done
+    __bench_report deep segment "$1"
 }
 """
 
@@ -150,7 +212,25 @@ def driver(shell: str, rounds: int) -> str:
         for index, (_, variables) in enumerate(STATES):
             for mode in modes:
                 parts.append(f"{_exports(variables)}; __bench_batch {index} {round_number} {mode}".rstrip())
+        parts.append(f"{_exports(ACTIVE)}; __bench_cd_batch {round_number}; cd /")
     return "\n".join(parts) + "\n"
+
+
+def deep_folders(root: Path) -> tuple[Path, Path]:
+    """Two folders DEPTH levels below / (their paths have DEPTH parts), under ROOT, no .awsctx above."""
+    made = []
+    for side in ("a", "b"):
+        folder = root / side
+        while len(folder.parts) - 1 < DEPTH:
+            folder = folder / f"{len(folder.parts)}"
+        if len(folder.parts) - 1 != DEPTH:
+            raise SystemExit(f"prompt benchmark: {root} is more than {DEPTH} folders deep")
+        folder.mkdir(parents=True)
+        made.append(folder)
+    for parent in made[0].parents:
+        if (parent / ".awsctx").exists():
+            raise SystemExit(f"prompt benchmark: {parent / '.awsctx'} would make the cd rows time a switch")
+    return made[0], made[1]
 
 
 class Row:
@@ -177,6 +257,7 @@ class Row:
 
 
 def run_shell(shell: str, awsctx: str, renders: int, rounds: int, folder: Path) -> list[Row]:
+    deep_a, deep_b = deep_folders(folder / f"deep-{shell}")
     script = folder / f"driver.{shell}"
     script.write_text(driver(shell, rounds), encoding="utf-8")
     argv = [shell, "--noprofile", "--norc", str(script)] if shell == "bash" else [shell, "-f", str(script)]
@@ -187,6 +268,8 @@ def run_shell(shell: str, awsctx: str, renders: int, rounds: int, folder: Path) 
         "LC_ALL": "C.UTF-8",
         "BENCH_AWSCTX": awsctx,
         "BENCH_RENDERS": str(renders),
+        "BENCH_DEEP_A": str(deep_a),
+        "BENCH_DEEP_B": str(deep_b),
     }
     completed = subprocess.run(argv, capture_output=True, text=True, env=environment, timeout=900)
     rows: dict[str, Row] = {}
@@ -198,7 +281,8 @@ def run_shell(shell: str, awsctx: str, renders: int, rounds: int, folder: Path) 
         if int(round_text) < 0:
             continue
         batch_kind, _, mode = batch.partition(":")
-        label = STATES[int(state)][0] + (f" ({mode.replace('_', ' ')})" if mode else "")
+        name = FOLDER_ROWS[state] if state in FOLDER_ROWS else STATES[int(state)][0]
+        label = name + (f" ({mode.replace('_', ' ')})" if mode else "")
         row = rows.setdefault(label, Row(shell, label, renders))
         # Time running: the wall clock less the time the shell waited for a CPU (-1: not known).
         running = int(wall) - int(waited) if int(waited) >= 0 else -1
@@ -233,6 +317,24 @@ def run_fish(awsctx: str, renders: int, rounds: int, folder: Path) -> list[Row]:
                 cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
                 row.batches[kind][round_number] = (int((time.perf_counter() - started) * 1e6), int(cpu * 1e6))
         rows.append(row)
+    deep_a, deep_b = deep_folders(folder / "deep-fish")
+    half = f"for i in (seq {renders // 2});"
+    cd_scripts = {
+        "none": f"{load}; {half} cd '{deep_a}'; __bench_user >/dev/null; cd '{deep_b}'; __bench_user >/dev/null; end",
+        "segment": f"{load}; {half} cd '{deep_a}'; emit fish_prompt; __awsctx_prompt_print >/dev/null; "
+        f"__bench_user >/dev/null; cd '{deep_b}'; emit fish_prompt; __awsctx_prompt_print >/dev/null; "
+        "__bench_user >/dev/null; end",
+    }
+    row = Row("fish", FOLDER_ROWS["cd"], renders)
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder), **ACTIVE}
+    for round_number in range(rounds):
+        for kind, script in cd_scripts.items():
+            started, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+            subprocess.run([fish, "--no-config", "--private", "-c", script], env=environment, check=True)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            row.batches[kind][round_number] = (int((time.perf_counter() - started) * 1e6), int(cpu * 1e6))
+    rows.append(row)
     return rows
 
 
@@ -240,7 +342,8 @@ def verdict_of(row: Row) -> str:
     """PASS or MISS against the target in bash and zsh; fish's coarse figure is informative."""
     if row.shell not in ("bash", "zsh"):
         return ""
-    return "PASS" if row.added() <= TARGET_US else "MISS"
+    target = CD_TARGET_US if row.label == FOLDER_ROWS["cd"] else TARGET_US
+    return "PASS" if row.added() <= target else "MISS"
 
 
 def report(rows: list[Row], renders: int, rounds: int) -> str:
@@ -257,7 +360,7 @@ def report(rows: list[Row], renders: int, rounds: int) -> str:
                 f"{row.per_render('none'):.1f}" if row.shell != "fish" else "-",
                 f"{added:.1f}",
                 f"{row.added(clock=0):.1f}",
-                f"{row.added('update'):.1f}",
+                f"{row.added('update'):.1f}" if row.batches["update"] else "-",
                 verdict,
             )
         )
@@ -276,7 +379,8 @@ def report(rows: list[Row], renders: int, rounds: int) -> str:
             "  ".join("-" * width for width in widths),
             *(format_line(line) for line in lines),
             "",
-            f"Target: at most {TARGET_US:g} us added per render in bash and zsh; fish is informative (whole runs).",
+            f"Target: at most {TARGET_US:g} us added per render in bash and zsh ({CD_TARGET_US:g} us for a cd and its"
+            " prompt); fish is informative (whole runs).",
             "running: the wall clock less the time the shell waited for a CPU (/proc/PID/schedstat), which other",
             "work on the machine would add; wall: the wall clock alone. update: a render after a change (a switch,",
             "a new minute of time left).",

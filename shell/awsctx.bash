@@ -79,3 +79,6 @@ __awsctx_complete() {
 
 #@# The prompt segment: shell/prompt.sh, shared with zsh.
 @AWSCTX_PROMPT_CODE@
+
+#@# A profile per folder: shell/folders.sh, shared with zsh.
+@AWSCTX_FOLDERS_CODE@

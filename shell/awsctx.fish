@@ -206,3 +206,73 @@ if builtin test -n "$__awsctx_prompt_place"; and not builtin functions -q __awsc
         builtin printf '%s' $__awsctx_user
     end
 end
+
+# ---------------------------------------------------------------------------------------------------
+# A profile per folder: before each prompt, when the folder has changed, find the nearest
+# @AWSCTX_FOLDER_FILE@ file in it or above it with builtins (one `path filter`: no process). Only
+# when that is not the file last seen does the program run: it switches to the profile an allowed
+# file names, or goes back to what the shell had before entering the tree it has left. The
+# program's side (trust, the file's format, going back): awsctx/folders.py.
+
+# Whether this integration switches by folder (`awsctx init fish --no-folders`: it does not).
+builtin set -g __awsctx_folders_on @AWSCTX_FOLDERS_ON@
+# The folder last looked at; the nearest file found there; the file whose profile is in force (the
+# innermost of @AWSCTX_VAR_FOLDERS@). `-` (no path) has the program look, in a shell that inherited
+# @AWSCTX_VAR_FOLDERS@ or after `awsctx allow` and `deny`.
+builtin set -q __awsctx_folder_pwd; or builtin set -g __awsctx_folder_pwd ''
+if not builtin set -q __awsctx_folder_seen
+    builtin set -g __awsctx_folder_seen ''
+    builtin set -g __awsctx_folder_top ''
+    if builtin test -n "$@AWSCTX_VAR_FOLDERS@"
+        builtin set __awsctx_folder_seen -
+        builtin set __awsctx_folder_top -
+    end
+end
+
+# Before every prompt. Most prompts find the same folder: one comparison. Keeps $status. Loaded
+# again with --no-folders: no longer run.
+if builtin test -n "$__awsctx_folders_on"
+    function __awsctx_folder_hook --on-event fish_prompt
+        builtin set -l __awsctx_status $status
+        builtin test "$PWD" = "$__awsctx_folder_pwd"; or __awsctx_folder_check
+        return $__awsctx_status
+    end
+else
+    builtin functions --erase __awsctx_folder_hook
+end
+
+# The folder has changed: look for the nearest file, and ask the program only when it differs from
+# the one seen last (entering, leaving or changing trees) and from the one in force.
+function __awsctx_folder_check
+    builtin set -g __awsctx_folder_pwd $PWD
+    # Every place the file could be, nearest first; one `path filter` tests them all.
+    builtin set -l __awsctx_candidates
+    builtin set -l __awsctx_dir $PWD
+    if builtin string match -q -- "*"\n"*" "$PWD"
+        # A folder name holding a newline: up one level at a time, NUL-separated so that it stays one name.
+        while builtin string match -q -- '/?*' "$__awsctx_dir"
+            builtin set -a __awsctx_candidates "$__awsctx_dir/@AWSCTX_FOLDER_FILE@"
+            builtin set __awsctx_dir (builtin path dirname -Z -- $__awsctx_dir | builtin string split0)
+        end
+    else if builtin string match -q -- '/*' "$PWD"
+        builtin set __awsctx_dir ''
+        for __awsctx_part in (builtin string split -n -- / $PWD)
+            builtin set __awsctx_dir "$__awsctx_dir/$__awsctx_part"
+            builtin set -p __awsctx_candidates "$__awsctx_dir/@AWSCTX_FOLDER_FILE@"
+        end
+    end
+    # $PWD is absolute, unless set by hand: then there is no folder above it to look in.
+    builtin string match -q -- '/*' "$PWD"; and builtin set -a __awsctx_candidates /@AWSCTX_FOLDER_FILE@
+    builtin set -l __awsctx_files (builtin path filter -f -Z -- $__awsctx_candidates | builtin string split0)
+    builtin set -l __awsctx_found "$__awsctx_files[1]"
+    builtin test "$__awsctx_found" != "$__awsctx_folder_seen"; or return 0
+    if builtin test "$__awsctx_found" = "$__awsctx_folder_top"
+        # Back in the tree in force, from below it (a file there changed nothing): nothing to switch.
+        builtin set -g __awsctx_folder_seen $__awsctx_found
+        return 0
+    end
+    # Through the shell function, which applies what the program prints all or nothing; then the
+    # segment, whose hook may have run before this one at this prompt.
+    awsctx @AWSCTX_FOLDER_HOOK@ "$__awsctx_found"
+    __awsctx_prompt_hook
+end

@@ -93,3 +93,6 @@ fi
 
 #@# The prompt segment: shell/prompt.sh, shared with bash.
 @AWSCTX_PROMPT_CODE@
+
+#@# A profile per folder: shell/folders.sh, shared with bash.
+@AWSCTX_FOLDERS_CODE@

@@ -38,18 +38,25 @@ STRICT = {
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 @pytest.mark.parametrize("flag", [[], ["--no-prompt"]], ids=["flag-none", "--no-prompt"])
 @pytest.mark.parametrize("variable", [None, "1"], ids=["env-none", "AWSCTX_NO_PROMPT=1"])
+@pytest.mark.parametrize("folders", [None, "--no-folders", "AWSCTX_NO_FOLDERS=1"], ids=str)
 def test_every_rendering_is_lint_clean_and_loads_silently_under_strict_options(
-    shell: str, flag: list[str], variable: str | None, env: dict[str, str], tmp_path: Path
+    shell: str, flag: list[str], variable: str | None, folders: str | None, env: dict[str, str], tmp_path: Path
 ) -> None:
     if variable is not None:
         env = dict(env, AWSCTX_NO_PROMPT=variable)
+    if folders == "AWSCTX_NO_FOLDERS=1":
+        env = dict(env, AWSCTX_NO_FOLDERS="1")
+    elif folders is not None:
+        flag = [*flag, folders]
     rendered = subprocess.run([str(AWSCTX), "init", shell, *flag], env=env, capture_output=True, text=True)
     assert (rendered.returncode, rendered.stderr) == (0, "")
     code = rendered.stdout
     assert "@AWSCTX_" not in code
     assert not [line for line in code.splitlines() if line.lstrip().startswith("#@")]
     place = re.findall(r"__awsctx_prompt_place[= ](1|'')$", code, re.MULTILINE)
-    assert place == (["''"] if flag or variable else ["1"])
+    assert place == (["''"] if "--no-prompt" in flag or variable else ["1"])
+    folders_on = re.findall(r"__awsctx_folders_on[= ](1|'')$", code, re.MULTILINE)
+    assert folders_on == (["''"] if folders else ["1"])
     script = tmp_path / f"awsctx.{shell}"
     script.write_text(code)
     for linter in LINTERS[shell]:
@@ -68,7 +75,7 @@ def _broken_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
     """This installation's templates, copied to TMP_PATH, with NAME edited; init reads those."""
     from awsctx import shellinit
 
-    for template in ("awsctx.bash", "awsctx.zsh", "awsctx.fish", "prompt.sh"):
+    for template in ("awsctx.bash", "awsctx.zsh", "awsctx.fish", "prompt.sh", "folders.sh"):
         text = Path(shellinit.template_path(template)).read_text()
         (tmp_path / template).write_text(edit(text) if template == name else text)
     monkeypatch.setattr(shellinit, "template_path", lambda template: str(tmp_path / template))
@@ -85,6 +92,7 @@ def _broken_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
         ("bash", "awsctx.bash", lambda t: t.replace("@AWSCTX_DIRECT@", "@AWSCTX_direct@"), "'@AWSCTX_direct@)'"),
         ("bash", "prompt.sh", lambda t: t + "#@bash\n", "block has no #@end"),
         ("zsh", "prompt.sh", lambda t: t + "#@end\n", "#@end is out of place"),
+        ("zsh", "folders.sh", lambda t: t + "@AWSCTX_FOLDER_NOPE@\n", "leaves @AWSCTX_FOLDER_NOPE@ unfilled"),
     ],
 )
 def test_a_template_token_left_unfilled_fails_init_in_one_line(
@@ -192,5 +200,5 @@ def test_wheel_ships_the_templates(tmp_path: Path) -> None:
     )
     (wheel,) = tmp_path.glob("awsctx_shell-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for template in ("awsctx.bash", "awsctx.zsh", "awsctx.fish", "prompt.sh"):
+    for template in ("awsctx.bash", "awsctx.zsh", "awsctx.fish", "prompt.sh", "folders.sh"):
         assert f"awsctx/shell/{template}" in names

@@ -48,6 +48,7 @@ def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> 
         (paths.cache_dir(), "awsctx cache"),
     ):
         _check_cache(report, folder, label)
+    _check_folders(report)
     _check_integration(report)
     if report.warnings:
         sys.stderr.write(f"{report.warnings} warning{'s' if report.warnings > 1 else ''}\n")
@@ -196,6 +197,38 @@ def _check_cache(report: Report, folder: str, label: str) -> None:
             )
     if report.problems == problems_before:
         report.ok(f"{label} {paths.display(folder)} is private and readable")
+
+
+def _check_folders(report: Report) -> None:
+    """Each allowed .awsctx: still there, unchanged since it was allowed, and still usable."""
+    from awsctx import folders
+
+    problem = folders.store_problem()
+    if problem is not None:
+        report.problem(problem)
+        return
+    for key in sorted(folders.trusted()):
+        where = paths.display(key)
+        folder = os.path.dirname(key)
+        try:
+            data = folders.read(key)
+        except UserError as error:
+            if not os.path.lexists(key):
+                report.warn(f"{where} was allowed but is gone; drop it: awsctx deny {folder}")
+            else:
+                report.problem(str(error))
+            continue
+        if not folders.is_trusted(key, data):
+            report.warn(
+                f"{where} changed since it was allowed, so it changes nothing; read it, then: awsctx allow {folder}"
+            )
+            continue
+        try:
+            choice = folders.check(key, data)
+        except UserError as error:
+            report.problem(str(error))
+            continue
+        report.ok(f"allowed: {where} ({choice.describe()})")
 
 
 def _check_integration(report: Report) -> None:

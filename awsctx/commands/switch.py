@@ -29,6 +29,7 @@ commands (each has --help):
   awsctx process NAME        credential_process helper for any SDK
   awsctx doctor              check the config files, caches and shell integration
   awsctx keys add|list|rotate|rm NAME   long-term keys in the OS keyring; key rotation
+  awsctx allow | deny [PATH] trust (or not) the .awsctx of this folder: its profile per folder
 """
 
 

@@ -22,9 +22,15 @@ COMMANDS = {
     "doctor": ("doctor", False),
     "keys": ("keys", False),
     "use": ("use", True),
+    # Trust changes what the integration's folder hook does: it looks again at the next prompt.
+    "allow": ("allow", True),
+    "deny": ("deny", True),
 }
 # What a command line with no command word is.
 DEFAULT_MODULE = "switch"
 DIRECT_COMMANDS = tuple(word for word, (_, applied) in COMMANDS.items() if not applied)
 # Flags the shell function passes straight to the program.
 DIRECT_FLAGS = ("-c", "--current", "-h", "--help", "--version")
+# What the integration's folder hook runs (`awsctx --folder-hook FILE`, awsctx/folders.py): a flag,
+# so that no profile name is ever taken for it, and never offered by Tab.
+FOLDER_HOOK = "--folder-hook"

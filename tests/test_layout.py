@@ -118,3 +118,22 @@ def test_awsctx_debug_shows_the_causes_a_one_line_error_hides(tmp_path: Path) ->
     assert loud.stderr.splitlines()[0] == quiet.stderr.strip()
     assert "debug: awsctx.ini.ConfigError:" in loud.stderr
     assert 'File "' in loud.stderr  # where it was raised
+
+
+def test_ci_tests_the_lowest_versions_pyproject_admits() -> None:
+    """tests/oldest.txt pins what CI runs the suite with a second time: the lower bounds of
+    pyproject's dependencies, neither more nor fewer."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    declared = {}
+    for requirement in tomllib.loads((root / "pyproject.toml").read_text())["project"]["dependencies"]:
+        name, _, rest = requirement.partition(">=")
+        declared[name.strip()] = rest.split(",")[0].strip()
+    pinned = {}
+    for line in (root / "tests" / "oldest.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pinned[name.strip()] = version.strip()
+    assert pinned == declared
+    assert "PIP_CONSTRAINT" in (root / ".ci" / "run").read_text()

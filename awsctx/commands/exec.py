@@ -55,6 +55,7 @@ def child_environment(
         envvars.ARN,
         envvars.EXPORTED_KEYS,
         envvars.EXEC,
+        envvars.REFRESH_AT,
     }
     if parent.get(envvars.PROFILE):
         dropped.update((envvars.REGION, envvars.DEFAULT_REGION))

@@ -39,7 +39,7 @@ def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> 
         output.note(f"profile {profile!r} gets no credentials from an MFA session: nothing for awsctx to refresh")
         return 0
     if known is not None and known[0] > now and not namespace.force:
-        output.success(f"profile {profile!r}: credentials good until {_clock(expiration)}; next refresh {_clock(known[0])}")
+        output.success(f"profile {profile!r}: good until {_clock(expiration)}; next refresh {_clock(known[0])}")
         return 0
     if mfasession.refuses(plan) or not mfasession.usable(mfasession.read(plan)):
         refreshtime.write(profile, 0, expiration)

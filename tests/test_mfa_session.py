@@ -333,3 +333,18 @@ def test_boto3_in_the_switched_shell_reads_the_role_from_the_aws_cli_cache(
     assert result.returncode == 0, result.stderr
     assert ":assumed-role/admin/" in result.stdout
     assert sts.calls["AssumeRole"] == 1
+
+
+def test_credentials_as_short_as_sts_allows_come_from_the_session_too(mfa_env: dict[str, str], mfa_home: Path) -> None:
+    """15-minute credentials are always inside botocore's own 15 minutes: it would assume the role
+    again (asking a code) at every use of its cache; awsctx takes them from the session."""
+    write_aws(
+        mfa_home,
+        config=_config(
+            "\n[profile brief]\nrole_arn = arn:aws:iam::100000000009:role/brief\n"
+            f"source_profile = base\nduration_seconds = 900\nmfa_serial = {SERIAL}\n"
+        ),
+    )
+    assert awsctx(mfa_env, "whoami", "brief", "--mfa-code", "123456").returncode == 0
+    again = awsctx(mfa_env, "whoami", "brief")
+    assert again.returncode == 0, again.stderr

@@ -290,7 +290,7 @@ def test_exit_status_and_signals_pass_through_and_the_endpoint_stops_with_cmd(
     process = subprocess.Popen(
         [str(AWSCTX), "exec", "app", "--server", "--", sys.executable, "-c", handler], env=server_env
     )
-    while not marker.exists() or not marker.read_text():
+    while process.poll() is None and not (marker.exists() and marker.read_text()):
         time.sleep(0.1)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 3
@@ -308,7 +308,7 @@ def test_exit_status_and_signals_pass_through_and_the_endpoint_stops_with_cmd(
     process = subprocess.Popen(
         [str(AWSCTX), "exec", "app", "--server", "--", sys.executable, "-c", sleeper], env=server_env
     )
-    while not marker.exists():
+    while process.poll() is None and not marker.exists():
         time.sleep(0.1)
     process.send_signal(signal.SIGHUP)
     assert process.wait(timeout=60) == -signal.SIGHUP

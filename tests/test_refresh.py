@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from harness import SHELLS, Interactive, strip_ansi
+from harness import AWSCTX, SHELLS, Interactive, strip_ansi
 from stsproxy import StsProxy
 from test_mfa_session import AWS_CLI_IDENTITY, age_role_credentials, mfa_env, mfa_home, show, switch
 
@@ -141,3 +142,41 @@ def test_the_hook_starts_no_process_until_due_and_one_refresh_then(
     due_window = lines[at("refresh-due") + 1 : at("refresh-end")]
     refreshes = [line for line in due_window if "execve(" in line and '"refresh"' in line]
     assert len(refreshes) == 1, refreshes
+
+
+def test_refresh_by_hand_and_what_it_leaves_for_the_shells(
+    mfa_env: dict[str, str], mfa_home: Path, sts: StsProxy
+) -> None:
+    def refresh(profile: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(AWSCTX), "refresh", profile], env=mfa_env, capture_output=True, text=True, timeout=120
+        )
+
+    assert refresh("acct0-admin").returncode == 1  # nothing assumed yet, no session: a person must act
+    assert state_file(mfa_home, "acct0-admin").read_text().split()[0] == "0"
+    whoami = subprocess.run(
+        [str(AWSCTX), "whoami", "acct0-admin", "--mfa-code", "123456"], env=mfa_env, capture_output=True, timeout=120
+    )
+    assert whoami.returncode == 0
+    early = refresh("acct0-admin")
+    assert early.returncode == 0 and "next refresh" in early.stderr
+    assert sts.calls["AssumeRole"] == 1  # not due: nothing done
+    due_now(mfa_home, "acct0-admin", 20 * 60)
+    assert refresh("acct0-admin").returncode == 0
+    assert sts.calls["AssumeRole"] == 2 and sts.calls["GetSessionToken"] == 1
+    assert int(state_file(mfa_home, "acct0-admin").read_text().split()[0]) > time.time() + 30 * 60
+    plain = refresh("plain")
+    assert plain.returncode == 0 and "nothing for awsctx to refresh" in plain.stderr
+    assert state_file(mfa_home, "plain").read_text().split()[0] == "0"
+    # Down: the shells look again in a while rather than at every prompt.
+    due_now(mfa_home, "acct0-admin", 20 * 60)
+    down = subprocess.run(
+        [str(AWSCTX), "refresh", "acct0-admin"],
+        env=dict(mfa_env, AWS_ENDPOINT_URL_STS="http://127.0.0.1:9"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert down.returncode == 1
+    retry = int(state_file(mfa_home, "acct0-admin").read_text().split()[0])
+    assert time.time() + 60 < retry <= time.time() + 5 * 60

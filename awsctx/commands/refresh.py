@@ -22,40 +22,49 @@ def parser() -> argparse.ArgumentParser:
         description="Refresh, from the MFA session, role credentials before the AWS CLI would ask for a code.",
     )
     cli.add_profile(found)
-    found.add_argument("--force", action="store_true", help="refresh even when the credentials are not due")
     return found
+
+
+class NeedsPerson(UserError):
+    """Only a person can help (a code for a new session): the shells stop trying."""
 
 
 def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> int:
     profile = credentials.profile_or_current(namespace.profile, "refresh")
+    known = refreshtime.read(profile)
+    try:
+        return _refresh(profile, known)
+    except NeedsPerson:
+        refreshtime.write(profile, 0, known[1] if known else 0)
+        raise
+    except (UserError, WaitExpired):
+        # Time may cure it (the network, a config being edited): the shells try again later, not at
+        # every prompt.
+        refreshtime.write(profile, time.time() + refreshtime.RETRY_AFTER, known[1] if known else 0)
+        raise
+
+
+def _refresh(profile: str, known: tuple[int, int] | None) -> int:
     cfg = config.load()
     cfg.profile(profile)  # an unknown name is an error of its own
     plan = mfasession.plan_for(cfg, profile)
-    known = refreshtime.read(profile)
     expiration = known[1] if known else 0
-    now = time.time()
     if plan is None:
         refreshtime.write(profile, 0, expiration)
         output.note(f"profile {profile!r} gets no credentials from an MFA session: nothing for awsctx to refresh")
         return 0
-    if known is not None and known[0] > now and not namespace.force:
+    if known is not None and known[0] > time.time():
         output.success(f"profile {profile!r}: good until {_clock(expiration)}; next refresh {_clock(known[0])}")
         return 0
     if mfasession.refuses(plan) or not mfasession.usable(mfasession.read(plan)):
-        refreshtime.write(profile, 0, expiration)
-        raise UserError(
+        raise NeedsPerson(
             f"profile {profile!r}: no MFA session to refresh its credentials from; switch to it again "
             f"(awsctx {profile}) to give a code"
         )
-    try:
-        resolved = credentials.resolve(profile, cfg, interactive=False, open_browser=False)
-    except (UserError, WaitExpired):
-        refreshtime.write(profile, now + refreshtime.RETRY_AFTER, expiration)
-        raise
+    resolved = credentials.resolve(profile, cfg, interactive=False, open_browser=False)
     found = refreshtime.read(profile)
-    until = resolved.identity.expiration
     output.success(
-        f"profile {profile!r}: credentials good until {_clock(until)}"
+        f"profile {profile!r}: credentials good until {_clock(resolved.identity.expiration)}"
         + (f"; next refresh {_clock(found[0])}" if found and found[0] else "")
     )
     return 0

@@ -65,11 +65,16 @@ class Plan:
 
     @property
     def path(self) -> str:
-        return os.path.join(paths.cache_dir(), _FOLDER, self.key + ".json")
+        return os.path.join(folder(), self.key + ".json")
 
     @property
     def lock(self) -> str:
         return os.path.join(paths.lock_dir(), "mfa-" + self.key + ".lock")
+
+
+def folder() -> str:
+    """Where the sessions are kept."""
+    return os.path.join(paths.cache_dir(), _FOLDER)
 
 
 def plan_for(cfg: config.AwsConfig, profile: str) -> Plan | None:
@@ -135,13 +140,11 @@ def describe(seconds: float) -> str:
 
 
 def read(plan: Plan) -> dict | None:
-    """The stored session of `plan`, usable or not; None when there is none that can be read."""
-    try:
-        with open(plan.path, "rb") as file:
-            stored = json.loads(file.read())
-    except (OSError, ValueError):
-        return None  # missing, truncated or not ours: a miss, replaced by the next session
-    if not isinstance(stored, dict) or stored.get("Version") != _FORMAT:
+    """The stored session of `plan`, usable or not; None when there is none awsctx can trust: missing,
+    in a folder others may write to, not a regular file of a sensible size, truncated or not ours
+    (a miss, replaced by the next session)."""
+    stored = cachefile.load_json(plan.path) if cachefile.trusted_dir(folder()) else None
+    if stored is None or stored.get("Version") != _FORMAT:
         return None
     if stored.get("SourceProfile") != plan.source_profile or stored.get("SerialNumber") != plan.serial:
         return None
@@ -164,13 +167,23 @@ def keys_of(stored: dict) -> tuple[str, str, str]:
 
 
 def _write(plan: Plan, stored: dict) -> None:
+    """Keep the session; when it cannot be kept it serves this command from memory, said once."""
+    from awsctx import output
+
+    where = paths.display(folder())
+    if not cachefile.may_use_dir(folder()):
+        output.note(
+            f"{where} is not a private folder of yours: the MFA session is not kept there "
+            "(the next command asks a code)"
+        )
+        return
     try:
         cachefile.write_atomic(plan.path, json.dumps(stored).encode("utf-8"))
     except OSError as error:
-        raise UserError(
-            f"cannot write the MFA session to {paths.display(plan.path)} ({error.strerror or error}); "
-            f"check that {paths.display(os.path.dirname(plan.path))} is a folder you can write to"
-        ) from None
+        output.note(
+            f"could not keep the MFA session in {where} ({cachefile.why_not_written(error)}); "
+            "the next command asks a code"
+        )
 
 
 def _locked(plan: Plan) -> AbstractContextManager[bool]:
@@ -275,24 +288,19 @@ def forget(plan: Plan) -> None:
 def drop(plans: list[Plan] | None = None) -> int:
     """Delete the sessions of `plans` (None: every session) and the role credentials the AWS CLI
     cache holds from them; how many sessions were deleted."""
-    folder = os.path.join(paths.cache_dir(), _FOLDER)
     if plans is None:
         try:
-            names = sorted(name for name in os.listdir(folder) if name.endswith(".json"))
+            names = sorted(name for name in os.listdir(folder()) if name.endswith(".json"))
         except OSError:
             names = []
-        files = [os.path.join(folder, name) for name in names]
+        files = [os.path.join(folder(), name) for name in names]
     else:
         files = [plan.path for plan in plans]
     dropped = 0
     cli_cache = os.path.realpath(paths.cli_cache_dir())
     for path in files:
-        try:
-            with open(path, "rb") as file:
-                stored = json.loads(file.read())
-        except (OSError, ValueError):
-            stored = {}
-        made_from = stored.get("RoleCacheFiles") if isinstance(stored, dict) else None
+        stored = cachefile.load_json(path) or {}
+        made_from = stored.get("RoleCacheFiles")
         for entry in made_from if isinstance(made_from, list) else ():
             # Only files of the AWS CLI cache: the list is read from a file a user could edit.
             if isinstance(entry, str) and os.path.dirname(os.path.realpath(entry)) == cli_cache:

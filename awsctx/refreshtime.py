@@ -57,18 +57,26 @@ def due(entry_expiry: float, now: float) -> int:
 
 
 def read(profile: str) -> tuple[int, int] | None:
-    """(refresh at, expiration) as last written for `profile`; None when unknown."""
-    try:
-        with open(path(profile), "rb") as file:
-            words = file.read(64).split()
-        return int(words[0]), int(words[1])
-    except (OSError, ValueError, IndexError):
+    """(refresh at, expiration) as last written for `profile`; None when unknown, or when the file
+    is not one awsctx would have written (read bounded, in a folder only the user may write to)."""
+    where = path(profile)
+    if not cachefile.trusted_dir(os.path.dirname(where)):
         return None
+    try:
+        words = cachefile.read_bounded(where, 64).split()
+    except OSError:
+        return None
+    if len(words) != 2 or not all(word.isdigit() and len(word) <= 12 for word in words):
+        return None
+    return int(words[0]), int(words[1])
 
 
 def write(profile: str, refresh_at: float, expiration: float | None) -> None:
+    where = path(profile)
+    if not cachefile.may_use_dir(os.path.dirname(where)):
+        return  # a folder others may write to: no refresh time is read there either
     try:
-        cachefile.write_atomic(path(profile), f"{int(refresh_at)} {int(expiration or 0)}\n".encode())
+        cachefile.write_atomic(where, f"{int(refresh_at)} {int(expiration or 0)}\n".encode())
     except OSError:
         pass  # without the file a shell starts one refresh more, which writes it again
 

@@ -41,7 +41,8 @@ function __awsctx_refresh_check
     # What the last refresh found, in this shell or another: "REFRESH_AT EXPIRATION".
     builtin set -l __awsctx_at
     builtin set -l __awsctx_expiry
-    if builtin test -n "$@AWSCTX_REFRESH_FILE@" -a -r "$@AWSCTX_REFRESH_FILE@"
+    # A regular file only: `read` would wait forever on a FIFO left there.
+    if builtin test -n "$@AWSCTX_REFRESH_FILE@" -a -f "$@AWSCTX_REFRESH_FILE@" -a -r "$@AWSCTX_REFRESH_FILE@"
         builtin read -l __awsctx_line <"$@AWSCTX_REFRESH_FILE@"
         builtin set -l __awsctx_words (builtin string split -n ' ' -- "$__awsctx_line")
         builtin string match -qr '^[0-9]{1,12}$' -- "$__awsctx_words[1]"; and builtin set __awsctx_at $__awsctx_words[1]

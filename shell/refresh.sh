@@ -56,7 +56,8 @@ __awsctx_refresh_check() {
     # Digits only before arithmetic, which would evaluate whatever a variable holds.
     [[ $__awsctx_due != *[!0-9]* && ${#__awsctx_due} -le 12 ]] || __awsctx_due=''
     # What the last refresh found, in this shell or another: "REFRESH_AT EXPIRATION".
-    if [[ -n ${@AWSCTX_REFRESH_FILE@-} && -r ${@AWSCTX_REFRESH_FILE@} ]]; then
+    # A regular file only: `read` would wait forever on a FIFO left there.
+    if [[ -n ${@AWSCTX_REFRESH_FILE@-} && -f ${@AWSCTX_REFRESH_FILE@} && -r ${@AWSCTX_REFRESH_FILE@} ]]; then
         \builtin read -r __awsctx_at __awsctx_expiry <"${@AWSCTX_REFRESH_FILE@}" 2>/dev/null
     fi
     [[ $__awsctx_at != *[!0-9]* && ${#__awsctx_at} -le 12 ]] || __awsctx_at=''

@@ -172,7 +172,7 @@ _SWITCH_MFA_SESSION = Case(
         'BENCH_WHY="AWS_PROFILE=${AWS_PROFILE-} AWSCTX_REFRESH_AT=${AWSCTX_REFRESH_AT-}, expected $__bench_want"\n'
         '[[ ${AWS_PROFILE-} == "$__bench_want" && -n ${AWSCTX_ACCOUNT_ID-} && -n ${AWSCTX_REFRESH_AT-} ]]'
     ),
-    env=(("AWSCTX_CREDENTIALS", "check"), ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")),
+    env=(("AWSCTX_CREDENTIALS", "check"), ("AWS_ENDPOINT_URL_STS", closed_port_url())),
     warm=("BENCH_MFA_PROFILE", "BENCH_MFA_PROFILE_2"),
     note="two MFA roles, one session; STS unreachable",
 )

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from harness import AWSCTX, SHELLS, Interactive, strip_ansi
+from harness import AWSCTX, SHELLS, Interactive, closed_port_url, strip_ansi
 from stsproxy import StsProxy
 from test_mfa_session import AWS_CLI_IDENTITY, age_role_credentials, mfa_env, mfa_home, show, switch
 
@@ -172,7 +172,7 @@ def test_refresh_by_hand_and_what_it_leaves_for_the_shells(
     due_now(mfa_home, "acct0-admin", 20 * 60)
     down = subprocess.run(
         [str(AWSCTX), "refresh", "acct0-admin"],
-        env=dict(mfa_env, AWS_ENDPOINT_URL_STS="http://127.0.0.1:9"),
+        env=dict(mfa_env, AWS_ENDPOINT_URL_STS=closed_port_url()),
         capture_output=True,
         text=True,
         timeout=120,

@@ -16,6 +16,9 @@ from awsctx.errors import UserError, WaitExpired
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: a switch with cached credentials imports this module
 if TYPE_CHECKING:
+    from typing import Any
+
+    from awsctx import mfasession
     from awsctx.sso import sessions
 
 # Temporary credentials with less than this left are refreshed rather than trusted (botocore
@@ -250,7 +253,7 @@ def check_profile(cfg: config.AwsConfig, name: str) -> None:
         return
 
 
-class _Prompter:
+class Prompter:
     """botocore's MFA prompter: the code from --mfa-code, or typed on the terminal (never stdout)."""
 
     def __init__(self, profile: str, mfa_code: str | None, interactive: bool) -> None:
@@ -421,7 +424,7 @@ def _file_safe(name: str) -> str:
     return hashlib.sha1(name.encode("utf-8")).hexdigest()
 
 
-def _sso_target(cfg: config.AwsConfig, profile: str) -> sessions.Target | None:
+def sso_target(cfg: config.AwsConfig, profile: str) -> sessions.Target | None:
     """The SSO session the profile's chain ends in, if any."""
     from awsctx.sso import sessions
 
@@ -450,14 +453,14 @@ def _resolve_locked(
 ) -> Resolved:
     from awsctx.sso import oidc, sessions
 
-    target = _sso_target(cfg, profile)
+    target = sso_target(cfg, profile)
     retried = False
     while True:
         token: dict | None = None
         if target is not None:
             token = oidc.ensure_token(target, interactive=interactive, open_browser=open_browser)
         try:
-            return _resolve_with_botocore(profile, settings, mfa_code, interactive, region, token)
+            return _resolve_with_botocore(profile, cfg, settings, mfa_code, interactive, region, token)
         except _LoginRejected:
             if target is None or token is None:
                 raise UserError(
@@ -477,6 +480,7 @@ class _LoginRejected(Exception):
 
 def _resolve_with_botocore(
     profile: str,
+    cfg: config.AwsConfig,
     settings: dict,
     mfa_code: str | None,
     interactive: bool,
@@ -486,7 +490,7 @@ def _resolve_with_botocore(
     import botocore.credentials
     from botocore.exceptions import UnauthorizedSSOTokenError
 
-    from awsctx import awsclient
+    from awsctx import awsclient, mfasession, refreshtime
 
     sso_refreshable = bool(token and token.get("refreshToken"))
     session = awsclient.session(profile)
@@ -499,25 +503,39 @@ def _resolve_with_botocore(
         # Role chains call STS, which needs a region to sign; us-east-1 is where its global endpoint lives.
         session.set_config_variable("region", "us-east-1")
     cache = _cli_cache()
-    prompter = _Prompter(profile, mfa_code, interactive)
+    prompter = Prompter(profile, mfa_code, interactive)
+    plan = mfasession.plan_for(cfg, profile)
     with awsclient.Explained(f"profile {profile!r}"):
-        resolver = botocore.credentials.create_credential_resolver(session, cache=cache)
-        assume_role = resolver.get_provider("assume-role")
-        assume_role._prompter = prompter  # botocore's hook for the MFA prompt is this attribute
-        try:
-            credentials = resolver.load_credentials()
-            if credentials is None:
-                raise UserError(f"botocore found no credentials for profile {profile!r}; run `awsctx doctor`")
-            # SSO role credentials (of the profile or of a role's source) are fetched here, lazily.
-            frozen = credentials.get_frozen_credentials()
-        except UnauthorizedSSOTokenError:
-            raise _LoginRejected from None
-        # With these very credentials: a client left to find its own would run a second resolver
-        # (with an in-memory cache) and assume the role again.
-        keys = (frozen.access_key, frozen.secret_key, frozen.token)
-        expiry = getattr(credentials, "_expiry_time", None)
-        expiration = int(expiry.timestamp()) if expiry is not None else None
-        kind = getattr(credentials, "method", "") or "unknown"
+        through_session = None
+        expiration: int | None = None
+        if plan is not None:
+            through_session = _through_mfa_session(plan, profile, cfg, session, cache, prompter)
+        if through_session is not None:
+            keys, expiration, role_expiration = through_session
+            kind = "assume-role"
+        else:
+            resolver = botocore.credentials.create_credential_resolver(session, cache=cache)
+            assume_role = resolver.get_provider("assume-role")
+            assume_role._prompter = prompter  # botocore's hook for the MFA prompt is this attribute
+            try:
+                credentials = resolver.load_credentials()
+                if credentials is None:
+                    raise UserError(f"botocore found no credentials for profile {profile!r}; run `awsctx doctor`")
+                # SSO role credentials (of the profile or of a role's source) are fetched here, lazily.
+                frozen = credentials.get_frozen_credentials()
+            except UnauthorizedSSOTokenError:
+                raise _LoginRejected from None
+            # With these very credentials: a client left to find its own would run a second resolver
+            # (with an in-memory cache) and assume the role again.
+            keys = (frozen.access_key, frozen.secret_key, frozen.token)
+            expiry = getattr(credentials, "_expiry_time", None)
+            expiration = int(expiry.timestamp()) if expiry is not None else None
+            kind = getattr(credentials, "method", "") or "unknown"
+        if plan is not None:
+            # What the prompt hook of a shell switched to this profile needs: when to refresh (0:
+            # never, without a person).
+            due = refreshtime.due(role_expiration, time.time()) if through_session is not None else 0
+            refreshtime.write(profile, due, expiration)
         sts = awsclient.client("sts", region or _sts_region(settings), keys=keys, from_session=session)
         try:
             caller = sts.get_caller_identity()
@@ -530,7 +548,7 @@ def _resolve_with_botocore(
             reason = str(error).split("; ")[0] if isinstance(error, (UserError, WaitExpired)) else str(error)
             identity = Identity(account, _arn_of(settings), expiration, kind, sso_refreshable)
             identity.unchecked = f"not checked with STS ({output.printable(reason)})"
-            return Resolved(identity, frozen.access_key, frozen.secret_key, frozen.token)
+            return Resolved(identity, *keys)
     identity = Identity(caller["Account"], caller["Arn"], expiration, kind, sso_refreshable)
     cache_file = cache.path_of_last() if expiration else None
     if cache.unwritable:
@@ -539,7 +557,151 @@ def _resolve_with_botocore(
     if cache_file and not os.path.exists(cache_file):
         cache_file = None
     _remember(profile, settings, identity, cache_file)
-    return Resolved(identity, frozen.access_key, frozen.secret_key, frozen.token)
+    return Resolved(identity, *keys)
+
+
+def _through_mfa_session(
+    plan: mfasession.Plan,
+    profile: str,
+    cfg: config.AwsConfig,
+    session: Any,
+    cache: Any,
+    prompter: Prompter,
+) -> tuple[tuple[str, str, str | None], int, float] | None:
+    """`profile`'s credentials through the MFA session: the role `plan` assumes from long-term keys,
+    assumed with the session of those keys (a code is asked only when there is none), into the AWS
+    CLI cache under the very key the AWS CLI and botocore give that role, so that they take it as
+    their own; then the roles of the chain above it, if any, each from the one below, as botocore
+    would (its cache, its window).
+
+    The role's entry is assumed again once it has less than `refreshtime.window` left, ahead of the
+    AWS CLI's own 15 minutes. Returns (keys, when they expire, when the role's entry expires); None
+    when the role takes no session (said once; it is then asked a code per assumption, as before) or
+    the keys turn out not to be long-term: botocore's resolver takes over.
+    """
+    import botocore.credentials
+
+    from awsctx import awsclient, mfasession, refreshtime
+    from awsctx.sso import tokens
+
+    if mfasession.refuses(plan):
+        return None
+    role_settings = cfg.profile(plan.role_profile)
+    arguments = _assume_role_arguments(role_settings)
+    region = session.get_config_variable("region")
+
+    def sts(keys: tuple[str, str, str | None]) -> Any:
+        return awsclient.client("sts", region, keys=keys, from_session=session)
+
+    def get_session_token(keys: tuple[str, str, str | None], **call: Any) -> dict:
+        return sts(keys).get_session_token(**call)
+
+    def load_keys() -> tuple[str, str, str | None]:
+        resolver = botocore.credentials.create_credential_resolver(awsclient.session(plan.source_profile), cache={})
+        found = resolver.load_credentials()
+        if found is None:
+            raise UserError(f"botocore found no credentials for profile {plan.source_profile!r}; run `awsctx doctor`")
+        frozen = found.get_frozen_credentials()
+        return frozen.access_key, frozen.secret_key, frozen.token
+
+    class SessionKeys:
+        """The session, looked for only when the role's cached credentials are no longer good."""
+
+        def get_frozen_credentials(self) -> Any:
+            keys = mfasession.obtain(plan, load_keys, prompter, get_session_token)
+            return botocore.credentials.ReadOnlyCredentials(*keys)
+
+    def client_creator(service: str, **keys: Any) -> Any:
+        client = sts((keys["aws_access_key_id"], keys["aws_secret_access_key"], keys.get("aws_session_token")))
+        client.meta.events.register("before-parameter-build.sts.AssumeRole", _without_mfa_code)
+        return client
+
+    fetcher = botocore.credentials.AssumeRoleCredentialFetcher(
+        client_creator=client_creator,
+        source_credentials=SessionKeys(),
+        role_arn=plan.role_arn,
+        extra_args=arguments,
+        mfa_prompter=lambda _prompt: "",  # the session carries the MFA; nothing is asked here
+        cache=cache,
+        expiry_window_seconds=refreshtime.window(arguments.get("DurationSeconds") or 3600),
+    )
+    for attempt in (1, 2):
+        try:
+            found = fetcher.fetch_credentials()
+            break
+        except mfasession.NotLongTerm:
+            return None
+        except Exception as error:
+            refused = awsclient.refusal(error)
+            if refused is None or refused.operation != "AssumeRole":
+                raise
+            if refused.code in ("AccessDenied", "AccessDeniedException"):
+                if mfasession.refused(plan):
+                    output.note(
+                        f"profile {profile!r}: role {plan.role_arn} refused the MFA session "
+                        f"({refused.code} on AssumeRole: {output.printable(refused.message)[:200]}); "
+                        "it is asked a code of its own each time, as before"
+                    )
+                return None
+            if refused.code in ("ExpiredToken", "InvalidClientTokenId") and attempt == 1:
+                mfasession.forget(plan)  # revoked or its keys deleted: a new session, once
+                continue
+            raise
+    written = cache.path_of_last()
+    if written:
+        mfasession.made(plan, written)
+    role_expiration = tokens.parse_time(found["expiry_time"]) or 0.0
+    for link in _links_above(cfg, profile, plan.role_profile):
+        settings = cfg.profile(link)
+        above = botocore.credentials.AssumeRoleCredentialFetcher(
+            client_creator=lambda service, **keys: sts(
+                (keys["aws_access_key_id"], keys["aws_secret_access_key"], keys.get("aws_session_token"))
+            ),
+            source_credentials=botocore.credentials.Credentials(
+                found["access_key"], found["secret_key"], found["token"]
+            ),
+            role_arn=settings["role_arn"],
+            extra_args=_assume_role_arguments(settings),
+            mfa_prompter=prompter,
+            cache=cache,
+        )
+        found = above.fetch_credentials()
+    keys = (found["access_key"], found["secret_key"], found["token"])
+    return keys, int(tokens.parse_time(found["expiry_time"]) or 0), role_expiration
+
+
+def _links_above(cfg: config.AwsConfig, profile: str, role_profile: str) -> list[str]:
+    """The role profiles of `profile`'s chain above `role_profile`, the lowest first."""
+    links = []
+    current = profile
+    while current != role_profile:
+        links.append(current)
+        current = cfg.profile(current)["source_profile"]
+    return links[::-1]
+
+
+def _assume_role_arguments(settings: dict) -> dict:
+    """AssumeRole's arguments for a role profile, as botocore builds them (and so its cache key)."""
+    arguments: dict[str, Any] = {}
+    for key, name in (
+        ("role_session_name", "RoleSessionName"),
+        ("external_id", "ExternalId"),
+        ("mfa_serial", "SerialNumber"),
+    ):
+        if settings.get(key) is not None:
+            arguments[name] = settings[key]
+    if settings.get("duration_seconds") is not None:
+        try:
+            arguments["DurationSeconds"] = int(settings["duration_seconds"])
+        except ValueError:
+            pass
+    return arguments
+
+
+def _without_mfa_code(params: dict, **_: Any) -> None:
+    """An AssumeRole with the MFA session: the session carries the MFA, the code is not sent again."""
+    params.pop("SerialNumber", None)
+    params.pop("TokenCode", None)
 
 
 # botocore's names for credentials a service handed out just now (so they work).

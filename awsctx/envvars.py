@@ -46,6 +46,9 @@ PROMPT = (FACTS_PROFILE, ACCOUNT_ID, ACCOUNT_ALIAS, EXPIRATION, SSO_REFRESHABLE,
 ARN = "AWSCTX_ARN"
 # Set by `awsctx exec NAME` in the command's environment: the profile it runs as (as aws-vault's AWS_VAULT).
 EXEC = "AWSCTX_EXEC"
+# When the prompt hook refreshes, in the background, the role credentials an MFA session renews
+# (epoch seconds; see awsctx/refreshtime.py). Not a secret; set only for such profiles.
+REFRESH_AT = "AWSCTX_REFRESH_AT"
 
 # Export mode (`--export`, or AWSCTX_CREDENTIALS=export): the credentials themselves, for tools that
 # cannot read profiles. EXPORTED_KEYS marks that awsctx put them there, so that `-u` removes them
@@ -54,7 +57,7 @@ KEYS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 KEY_EXPIRATIONS = ("AWS_SESSION_EXPIRATION", "AWS_CREDENTIAL_EXPIRATION")
 EXPORTED_KEYS = "AWSCTX_EXPORTED_KEYS"
 # What `awsctx -u` finds to undo: when none of these is set, it changes nothing.
-SET_BY_AWSCTX = (PROFILE, REGION, DEFAULT_REGION, *PROMPT, ARN, EXPORTED_KEYS)
+SET_BY_AWSCTX = (PROFILE, REGION, DEFAULT_REGION, *PROMPT, ARN, REFRESH_AT, EXPORTED_KEYS)
 
 # User settings.
 CREDENTIALS = "AWSCTX_CREDENTIALS"  # check (the default), off, or export: what a switch does about credentials

@@ -6,7 +6,7 @@ import os
 import re
 import sys
 
-from awsctx import envvars, paths, promptdef, shells
+from awsctx import envvars, paths, promptdef, refreshtime, shells
 from awsctx.commands import table as commands
 from awsctx.errors import UserError
 
@@ -208,8 +208,12 @@ def render(shell: str, place_prompt: bool = True, folders: bool = True) -> str:
         raise UserError(f"awsctx does not support the {shell} shell; it supports {', '.join(shells.SUPPORTED)}")
     place = place_prompt and not os.environ.get(envvars.NO_PROMPT)
     tokens = _tokens(shell, place, folders and not os.environ.get(envvars.NO_FOLDERS))
+    tokens["REFRESH_FILE"] = refreshtime.FILE_VARIABLE
+    # bash and zsh share one background refresh, as they share one prompt renderer and the folder hook.
+    tokens["REFRESH_CODE"] = _render_file("refresh.fish" if shell == "fish" else "refresh.sh", shell, tokens).rstrip(
+        "\n"
+    )
     if shell != "fish":
-        # bash and zsh share one prompt renderer, and the folder hook.
         tokens["PROMPT_CODE"] = _render_file("prompt.sh", shell, tokens).rstrip("\n")
         tokens["FOLDERS_CODE"] = _render_file("folders.sh", shell, tokens).rstrip("\n")
     return _render_file(f"awsctx.{shell}", shell, tokens)

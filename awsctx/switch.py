@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-from awsctx import config, envvars, facts, output, regions
+from awsctx import config, envvars, facts, output, refreshtime, regions
 from awsctx.errors import UserError
 from awsctx.shells import Script
 
@@ -230,6 +230,8 @@ def _apply(
         facts.export(script, after.profile, settings)
         if settings is not None or not after.profile:
             script.unset(envvars.ARN)
+    if settings is not None or not after.profile:
+        refreshtime.export(script, after.profile, identity)
     if before.encodable():
         script.set_local("__awsctx_previous", before.encode())
 

@@ -64,6 +64,7 @@ class Case:
       BENCH_ROLE_PROFILE / BENCH_ROLE_REGION   an assume-role (source_profile) profile and its region
       BENCH_SSO_PROFILE  / BENCH_SSO_REGION    an sso_session profile and its region
       BENCH_STATIC_PROFILE                     a profile with static keys in the credentials file
+      BENCH_MFA_PROFILE / BENCH_MFA_PROFILE_2  two roles with mfa_serial, assumed from the same keys
     and in the SSO home only:
       BENCH_PROCESS_PROFILE  a synced profile whose credentials are in the cache; BENCH_PROCESS_KEY their key id
     and set BENCH_INFO to a short note shown beside the figures (e.g. how many candidates).
@@ -154,6 +155,26 @@ _SWITCH_CACHED = Case(
     env=(("AWSCTX_CREDENTIALS", "check"), ("AWS_ENDPOINT_URL_STS", closed_port_url())),
     warm=("BENCH_ROLE_PROFILE", "BENCH_STATIC_PROFILE"),
     note="role and static keys; STS unreachable",
+)
+
+
+# Switch between two roles assumed with the MFA session of their source's keys (mfa_serial), whose
+# credentials were fetched once before (one code, one GetSessionToken): a cache hit that also
+# exports AWSCTX_REFRESH_AT for the prompt's background refresh; STS unreachable.
+_SWITCH_MFA_SESSION = Case(
+    name="switch, MFA session cached",
+    profiles=0,
+    before=(
+        "local __bench_want=$BENCH_MFA_PROFILE\nif (( BENCH_ITER % 2 )); then __bench_want=$BENCH_MFA_PROFILE_2; fi"
+    ),
+    command='awsctx "$__bench_want"',
+    check=(
+        'BENCH_WHY="AWS_PROFILE=${AWS_PROFILE-} AWSCTX_REFRESH_AT=${AWSCTX_REFRESH_AT-}, expected $__bench_want"\n'
+        '[[ ${AWS_PROFILE-} == "$__bench_want" && -n ${AWSCTX_ACCOUNT_ID-} && -n ${AWSCTX_REFRESH_AT-} ]]'
+    ),
+    env=(("AWSCTX_CREDENTIALS", "check"), ("AWS_ENDPOINT_URL_STS", closed_port_url())),
+    warm=("BENCH_MFA_PROFILE", "BENCH_MFA_PROFILE_2"),
+    note="two MFA roles, one session; STS unreachable",
 )
 
 
@@ -277,6 +298,7 @@ CASES: list[Case] = [
         note="awsctx cache removed before each call",
     ),
     _at(_SWITCH_CACHED, 5000, target=3.0),
+    _at(_SWITCH_MFA_SESSION, 5000, target=2.0),
     _at(_TAB, 200),
     _at(_TAB, 5000, target=3.0),
     _at(_LONG_BLOCK, 200),
@@ -396,6 +418,7 @@ def write_home(root: Path, count: int) -> Home:
             lines += [f"role_arn = arn:aws:iam::{account}:role/{role}", "source_profile = base"]
             if env == "prod":
                 lines.append("mfa_serial = arn:aws:iam::100000000000:mfa/user")
+                last["MFA_2"], last["MFA"] = last.get("MFA", ("", "")), (name, region)
             if index % 3 == 0:
                 lines.append("duration_seconds = 3600")
             last["ROLE"] = (name, region)
@@ -420,8 +443,8 @@ def write_home(root: Path, count: int) -> Home:
     for path in (aws / "config", aws / "credentials"):
         path.chmod(0o600)
         os.utime(path, (past, past))
-    if "ROLE" not in last or "SSO" not in last:
-        raise SystemExit(f"bench: {count} profiles are too few to hold both a role and an SSO profile")
+    if "ROLE" not in last or "SSO" not in last or not last.get("MFA_2", ("",))[0]:
+        raise SystemExit(f"bench: {count} profiles are too few to hold a role, two MFA roles and an SSO profile")
     facts = {
         "BENCH_PROFILES": str(len(names)),
         "BENCH_ROLE_PROFILE": last["ROLE"][0],
@@ -429,6 +452,8 @@ def write_home(root: Path, count: int) -> Home:
         "BENCH_SSO_PROFILE": last["SSO"][0],
         "BENCH_SSO_REGION": last["SSO"][1],
         "BENCH_STATIC_PROFILE": "ci-deploy",
+        "BENCH_MFA_PROFILE": last["MFA"][0],
+        "BENCH_MFA_PROFILE_2": last["MFA_2"][0],
     }
     return Home(count, root, facts)
 

@@ -77,6 +77,9 @@ __awsctx_complete() {
 }
 \builtin complete -F __awsctx_complete awsctx
 
+#@# The background refresh of MFA-session credentials: shell/refresh.sh, shared with zsh.
+@AWSCTX_REFRESH_CODE@
+
 #@# The prompt segment: shell/prompt.sh, shared with zsh.
 @AWSCTX_PROMPT_CODE@
 

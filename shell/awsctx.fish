@@ -50,6 +50,9 @@ end
 builtin complete --command awsctx --erase
 builtin complete --command awsctx --no-files --arguments '(__awsctx_complete)'
 
+#@# The background refresh of MFA-session credentials: shell/refresh.fish.
+@AWSCTX_REFRESH_CODE@
+
 # ---------------------------------------------------------------------------------------------------
 # The prompt segment: profile, account, region and credential expiry of the active profile.
 # Rendered before each prompt from the variables a switch exported, with builtins only: a prompt

@@ -91,6 +91,9 @@ elif (( ! ${precmd_functions[(Ie)__awsctx_register_completion]} )); then
     precmd_functions+=(__awsctx_register_completion)
 fi
 
+#@# The background refresh of MFA-session credentials: shell/refresh.sh, shared with bash.
+@AWSCTX_REFRESH_CODE@
+
 #@# The prompt segment: shell/prompt.sh, shared with bash.
 @AWSCTX_PROMPT_CODE@
 

@@ -2,7 +2,8 @@
 
 moto answers the real protocol; the proxy in front counts each Action (so a test can assert "one
 AssumeRole for ten shells"), can answer the next calls with throttling or access denied, and can
-answer an Action late or never.
+answer an Action late or never. It also records who signed each call and when what it issued
+expires, shortens durations, and can insist on the MFA code on AssumeRole.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 import threading
 import time
 import urllib.parse
-from datetime import timezone
+from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from moto.server import ThreadedMotoServer
@@ -35,6 +36,15 @@ class StsProxy:
         self.delays: dict[str, float] = {}  # Action -> seconds before it is answered
         self.stalled: set[str] = set()  # Actions never answered (until reset or stop)
         self.released = threading.Event()
+        # Action -> DurationSeconds put into its requests: credentials shorter than botocore lets
+        # a client ask for (900 s), which moto grants as asked.
+        self.durations: dict[str, int] = {}
+        # Roles whose policy wants the MFA code on AssumeRole itself: without TokenCode, AccessDenied.
+        self.requires_code: set[str] = set()
+        # (time, action, access key id, session token) of every request, and the expiry of every
+        # session token STS handed out: what a test needs to prove no call used expired credentials.
+        self.signed: list[tuple[float, str, str, str]] = []
+        self.issued_tokens: dict[str, float] = {}
         self.lock = threading.Lock()
         proxy = self
 
@@ -44,15 +54,26 @@ class StsProxy:
 
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                action = urllib.parse.parse_qs(body.decode("utf-8", "replace")).get("Action", ["?"])[0]
-                scope = re.search(r"Credential=[^/]+/\d+/([^/]+)/", self.headers.get("Authorization") or "")
+                form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+                action = form.get("Action", ["?"])[0]
+                authorization = self.headers.get("Authorization") or ""
+                scope = re.search(r"Credential=[^/]+/\d+/([^/]+)/", authorization)
+                key = re.search(r"Credential=([^/]+)/", authorization)
                 with proxy.lock:
                     proxy.calls[action] += 1
                     if scope:
                         proxy.regions.append(scope.group(1))
+                    proxy.signed.append(
+                        (time.time(), action, key.group(1) if key else "", self.headers.get("X-Amz-Security-Token", ""))
+                    )
                     fault = next((f for f in proxy.faults if f[0] in (None, action)), None)
                     if fault:
                         proxy.faults.remove(fault)
+                    elif form.get("RoleArn", [""])[0] in proxy.requires_code and "TokenCode" not in form:
+                        fault = (action, 403, "AccessDenied", "MultiFactorAuthentication required on AssumeRole")
+                    if action in proxy.durations:
+                        form["DurationSeconds"] = [str(proxy.durations[action])]
+                        body = urllib.parse.urlencode(form, doseq=True).encode()
                     stalled, delay, released = action in proxy.stalled, proxy.delays.get(action), proxy.released
                 if stalled:
                     released.wait(STALL_SECONDS)
@@ -72,10 +93,15 @@ class StsProxy:
                     self.wfile.write(payload)
                     return
                 upstream = http.client.HTTPConnection(proxy.moto_host, proxy.moto_port, timeout=30)
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                dropped = ("host", "connection", "content-length")
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in dropped}
                 upstream.request("POST", self.path, body=body, headers=headers)
                 answer = upstream.getresponse()
                 payload = answer.read()
+                issued = re.search(rb"<SessionToken>([^<]+)</SessionToken>.*?<Expiration>([^<]+)<", payload, re.S)
+                if issued:
+                    with proxy.lock:
+                        proxy.issued_tokens[issued.group(1).decode()] = _epoch(issued.group(2).decode())
                 self.send_response(answer.status)
                 for key, value in answer.getheaders():
                     if key.lower() not in ("content-length", "connection", "transfer-encoding", "server", "date"):
@@ -114,6 +140,13 @@ class StsProxy:
                         }
         return None
 
+    def used_after_expiry(self, issued: dict[str, float] | None = None) -> list[tuple[float, str, str]]:
+        """Calls signed with a session token after it expired: (time, action, key id) of each.
+        `issued` adds the expiries of tokens other services handed out (IAM Identity Center)."""
+        with self.lock:
+            known = {**self.issued_tokens, **(issued or {})}
+            return [(at, act, key) for at, act, key, token in self.signed if token in known and at >= known[token]]
+
     def answer_late(self, action: str, seconds: float) -> None:
         """Answer `action` only after `seconds`."""
         with self.lock:
@@ -131,6 +164,10 @@ class StsProxy:
             self.regions.clear()
             self.delays.clear()
             self.stalled.clear()
+            self.durations.clear()
+            self.requires_code.clear()
+            self.signed.clear()
+            self.issued_tokens.clear()
             self.released.set()
             self.released = threading.Event()
 
@@ -139,3 +176,8 @@ class StsProxy:
         self.server.shutdown()
         self.server.server_close()
         self.moto.stop()
+
+
+def _epoch(text: str) -> float:
+    """An STS Expiration (ISO 8601, `Z` or an offset, with or without fractions) in epoch seconds."""
+    return datetime.fromisoformat(text.strip().replace("Z", "+00:00")).timestamp()

@@ -649,10 +649,16 @@ def test_loading_twice_registers_the_hook_once_and_first(shell: str, env: dict[s
     }[shell]
     result = run(shell, f"{init_line(shell)}\n{show}", env)
     hooks = [line for line in result.output.split() if "__awsctx" in line and "register" not in line]
+    # The background refresh of MFA-session credentials (shell/refresh.*) runs after the folder hook.
     if shell == "fish":
-        assert sorted(hooks) == ["__awsctx_folder_hook", "__awsctx_prompt_hook"]
+        assert sorted(hooks) == [
+            "__awsctx_folder_hook",
+            "__awsctx_prompt_hook",
+            "__awsctx_refresh_hook",
+            "__awsctx_refresh_preexec",
+        ]
     else:
-        assert hooks == ["__awsctx_folder_hook", "__awsctx_prompt_hook"]
+        assert hooks == ["__awsctx_folder_hook", "__awsctx_refresh_hook", "__awsctx_prompt_hook"]
 
 
 @pytest.mark.parametrize(
@@ -674,8 +680,9 @@ def test_bash_runs_the_hook_first_in_every_form_of_prompt_command(
     result = run("bash", script, env, init=False)
     assert result.returncode == 0, result.stderr
     loaded, off, _ = result.output.split("--\n")
-    assert loaded.splitlines() == ["__awsctx_folder_hook", *mine, "__awsctx_prompt_hook"]
-    assert off.splitlines() == [*mine, "__awsctx_prompt_hook"]
+    # The background refresh of MFA-session credentials comes right after the folder hook.
+    assert loaded.splitlines() == ["__awsctx_folder_hook", "__awsctx_refresh_hook", *mine, "__awsctx_prompt_hook"]
+    assert off.splitlines() == ["__awsctx_refresh_hook", *mine, "__awsctx_prompt_hook"]
 
 
 def test_the_hooks_run_silently_under_strict_options(env: dict[str, str], tree: Path) -> None:

@@ -75,7 +75,15 @@ def _broken_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
     """This installation's templates, copied to TMP_PATH, with NAME edited; init reads those."""
     from awsctx import shellinit
 
-    for template in ("awsctx.bash", "awsctx.zsh", "awsctx.fish", "prompt.sh", "folders.sh"):
+    for template in (
+        "awsctx.bash",
+        "awsctx.zsh",
+        "awsctx.fish",
+        "prompt.sh",
+        "folders.sh",
+        "refresh.sh",
+        "refresh.fish",
+    ):
         text = Path(shellinit.template_path(template)).read_text()
         (tmp_path / template).write_text(edit(text) if template == name else text)
     monkeypatch.setattr(shellinit, "template_path", lambda template: str(tmp_path / template))
@@ -200,5 +208,13 @@ def test_wheel_ships_the_templates(tmp_path: Path) -> None:
     )
     (wheel,) = tmp_path.glob("awsctx_shell-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for template in ("awsctx.bash", "awsctx.zsh", "awsctx.fish", "prompt.sh", "folders.sh"):
+    for template in (
+        "awsctx.bash",
+        "awsctx.zsh",
+        "awsctx.fish",
+        "prompt.sh",
+        "folders.sh",
+        "refresh.sh",
+        "refresh.fish",
+    ):
         assert f"awsctx/shell/{template}" in names

@@ -7,7 +7,7 @@ import os
 import stat
 import sys
 
-from awsctx import cli, config, envvars, output, paths
+from awsctx import cli, config, envvars, mfasession, output, paths
 from awsctx.errors import UserError
 
 
@@ -46,6 +46,7 @@ def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> 
         (paths.cli_cache_dir(), "AWS CLI credential cache"),
         (paths.sso_cache_dir(), "SSO token cache"),
         (paths.cache_dir(), "awsctx cache"),
+        (mfasession.folder(), "MFA session cache"),
     ):
         _check_cache(report, folder, label)
     _check_folders(report)

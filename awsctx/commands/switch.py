@@ -22,11 +22,13 @@ commands (each has --help):
   awsctx init [SHELL]        print the shell integration (bash, zsh, fish)
   awsctx whoami [NAME]       account, ARN, alias, region and credential expiry
   awsctx login [NAME]        IAM Identity Center (SSO) login
-  awsctx exec NAME -- CMD    run CMD with NAME's credentials
+  awsctx logout [NAME]       drop the MFA session (with NAME: also its SSO login)
+  awsctx exec NAME -- CMD    run CMD with NAME's credentials (--server: served, refreshed)
   awsctx export [NAME]       print credentials as shell exports or JSON
   awsctx console [NAME]      open the AWS console signed in as NAME
   awsctx sso sync            write profiles for every account and role an SSO session reaches
   awsctx process NAME        credential_process helper for any SDK
+  awsctx refresh [NAME]      refresh role credentials from the MFA session (the prompt does it)
   awsctx doctor              check the config files, caches and shell integration
   awsctx keys add|list|rotate|rm NAME   long-term keys in the OS keyring; key rotation
   awsctx allow | deny [PATH] trust (or not) the .awsctx of this folder: its profile per folder

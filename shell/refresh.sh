@@ -1,0 +1,121 @@
+#@# The background refresh of role credentials an MFA session renews, for bash and zsh: one template,
+#@# filled in by `awsctx init` (awsctx/shellinit.py) where awsctx.bash and awsctx.zsh name
+#@# @AWSCTX_REFRESH_CODE@. What is only one shell's sits between `#@bash` or `#@zsh` and `#@end`.
+#@# The protocol (the variable, the file and what it holds) is awsctx/refreshtime.py's.
+# ---------------------------------------------------------------------------------------------------
+# Role credentials an MFA session renews (README: "MFA sessions"): a switch exports when they are
+# due for a refresh, ahead of the 15 minutes before expiry in which the AWS CLI, boto3 and terraform
+# would assume the role again themselves and ask for a code. Before each prompt: one comparison
+# with the clock. Once due: one quiet `awsctx refresh` in the background, whose outcome (in the file
+# @AWSCTX_REFRESH_FILE@ names, written for every shell switched to the profile) later prompts read
+# with `read`. No process starts otherwise.
+#@bash
+@AWSCTX_REFRESH_FILE@=${@AWSCTX_REFRESH_FILE@-}
+__awsctx_refresh_pending=${__awsctx_refresh_pending-}
+#@end
+#@zsh
+typeset -g @AWSCTX_REFRESH_FILE@=${@AWSCTX_REFRESH_FILE@-} __awsctx_refresh_pending=${__awsctx_refresh_pending-}
+\builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null || \builtin true
+#@end
+
+# Before every prompt. Keeps $?.
+__awsctx_refresh_hook() {
+    \builtin local __awsctx_status=$?
+    if [[ -n ${@AWSCTX_VAR_REFRESH_AT@-} && -n ${@AWSCTX_REFRESH_FILE@-} ]] || [[ -n $__awsctx_refresh_pending ]]; then
+        __awsctx_refresh_check ''
+    fi
+    return "$__awsctx_status"
+}
+
+# Before every command: a refresh that came due while the shell sat idle at its prompt runs now,
+# and in the foreground once the credentials are inside the AWS CLI's own 15 minutes (plus one),
+# so that the command finds them fresh. Keeps $?.
+__awsctx_refresh_preexec() {
+    \builtin local __awsctx_status=$?
+    if [[ -n ${@AWSCTX_VAR_REFRESH_AT@-} && -n ${@AWSCTX_REFRESH_FILE@-} ]]; then
+        __awsctx_refresh_check preexec
+    fi
+    return "$__awsctx_status"
+}
+
+# $1: preexec when a command is about to run.
+__awsctx_refresh_check() {
+#@zsh
+    \builtin emulate -L zsh
+#@end
+    \builtin local __awsctx_now=${EPOCHSECONDS-} __awsctx_due=${@AWSCTX_VAR_REFRESH_AT@-} __awsctx_at='' __awsctx_expiry=''
+    if [[ -z $__awsctx_now ]]; then
+#@bash
+        \builtin printf -v __awsctx_now '%(%s)T' -1
+#@end
+#@zsh
+        __awsctx_now='%D{%s}'
+        __awsctx_now=${(%)__awsctx_now}
+#@end
+    fi
+    # Digits only before arithmetic, which would evaluate whatever a variable holds.
+    [[ $__awsctx_due != *[!0-9]* && ${#__awsctx_due} -le 12 ]] || __awsctx_due=''
+    # What the last refresh found, in this shell or another: "REFRESH_AT EXPIRATION".
+    # A regular file only: `read` would wait forever on a FIFO left there.
+    if [[ -n ${@AWSCTX_REFRESH_FILE@-} && -f ${@AWSCTX_REFRESH_FILE@} && -r ${@AWSCTX_REFRESH_FILE@} ]]; then
+        \builtin read -r __awsctx_at __awsctx_expiry <"${@AWSCTX_REFRESH_FILE@}" 2>/dev/null
+    fi
+    [[ $__awsctx_at != *[!0-9]* && ${#__awsctx_at} -le 12 ]] || __awsctx_at=''
+    [[ $__awsctx_expiry != *[!0-9]* && ${#__awsctx_expiry} -le 12 ]] || __awsctx_expiry=''
+    if [[ $__awsctx_at == 0 ]]; then
+        # Nothing more can be done without a person: the session ended, or the role takes none.
+        \builtin unset @AWSCTX_VAR_REFRESH_AT@
+        __awsctx_refresh_pending=''
+        return 0
+    fi
+    if [[ -n $__awsctx_at ]] && ((10#$__awsctx_at > __awsctx_now)); then
+        # Refreshed, here or in another shell: due again later; the prompt shows the new expiry.
+        [[ $__awsctx_at == "$__awsctx_due" ]] || \builtin export @AWSCTX_VAR_REFRESH_AT@="$__awsctx_at"
+        if [[ -n $__awsctx_expiry && $__awsctx_expiry != "${@AWSCTX_VAR_EXPIRATION@-}" ]]; then
+            \builtin export @AWSCTX_VAR_EXPIRATION@="$__awsctx_expiry"
+        fi
+        __awsctx_refresh_pending=''
+        return 0
+    fi
+    # Not due yet (a refresh on its way is given a minute).
+    [[ -n $__awsctx_due ]] && ((10#$__awsctx_due <= __awsctx_now)) || return 0
+    # The facts describe another profile once AWS_PROFILE was changed by hand: nothing to refresh.
+    if [[ -z ${@AWSCTX_VAR_FACTS_PROFILE@-} || ${@AWSCTX_VAR_FACTS_PROFILE@} != "${@AWSCTX_VAR_PROFILE@-}" ]]; then
+        \builtin unset @AWSCTX_VAR_REFRESH_AT@
+        __awsctx_refresh_pending=''
+        return 0
+    fi
+    __awsctx_expiry=${@AWSCTX_VAR_EXPIRATION@-}
+    if [[ $1 == preexec && -n $__awsctx_expiry && $__awsctx_expiry != *[!0-9]* && ${#__awsctx_expiry} -le 12 ]] &&
+        ((__awsctx_now + 960 >= 10#$__awsctx_expiry)); then
+        __awsctx_run refresh -- "${@AWSCTX_VAR_FACTS_PROFILE@}" </dev/null >/dev/null 2>&1
+    else
+        # In a subshell: no job is added to this shell's table, so no job message is ever shown.
+        (__awsctx_run refresh -- "${@AWSCTX_VAR_FACTS_PROFILE@}" </dev/null >/dev/null 2>&1 &)
+    fi
+    \builtin export @AWSCTX_VAR_REFRESH_AT@=$((__awsctx_now + 60))
+    __awsctx_refresh_pending=1
+}
+
+#@bash
+# First among the prompt commands (so that the prompt shows what it found), once however often
+# this is loaded: through bash-preexec when it is there (which also gives a hook before commands),
+# else in PROMPT_COMMAND, array or string.
+if [[ ${__bp_imported-} == defined ]]; then
+    [[ " ${precmd_functions[*]-} " == *' __awsctx_refresh_hook '* ]] || precmd_functions=(__awsctx_refresh_hook "${precmd_functions[@]}")
+    [[ " ${preexec_functions[*]-} " == *' __awsctx_refresh_preexec '* ]] || preexec_functions+=(__awsctx_refresh_preexec)
+elif [[ -n ${PROMPT_COMMAND+set} && ${BASH_VERSINFO[0]}${BASH_VERSINFO[1]} -ge 51 && ${PROMPT_COMMAND@a} == *a* ]]; then
+    [[ " ${PROMPT_COMMAND[*]} " == *__awsctx_refresh_hook* ]] || PROMPT_COMMAND=(__awsctx_refresh_hook "${PROMPT_COMMAND[@]}")
+elif [[ ${PROMPT_COMMAND-} != *__awsctx_refresh_hook* ]]; then
+    # shellcheck disable=SC2128,SC2178 # a string here, not an array
+    PROMPT_COMMAND=__awsctx_refresh_hook${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND}
+fi
+#@end
+#@zsh
+# First before each prompt (so that the prompt shows what it found), and before each command; once
+# however often this is loaded.
+(( ${+precmd_functions} )) || typeset -ga precmd_functions
+(( ${+preexec_functions} )) || typeset -ga preexec_functions
+(( ${precmd_functions[(Ie)__awsctx_refresh_hook]} )) || precmd_functions=(__awsctx_refresh_hook $precmd_functions)
+(( ${preexec_functions[(Ie)__awsctx_refresh_preexec]} )) || preexec_functions+=(__awsctx_refresh_preexec)
+#@end

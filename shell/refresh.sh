@@ -24,6 +24,11 @@ __awsctx_refresh_hook() {
     if [[ -n ${@AWSCTX_VAR_REFRESH_AT@-} && -n ${@AWSCTX_REFRESH_FILE@-} ]] || [[ -n $__awsctx_refresh_pending ]]; then
         __awsctx_refresh_check ''
     fi
+#@bash
+    # The due time PS0 compares with the clock: digits only, since it is evaluated as arithmetic.
+    __awsctx_refresh_due=${@AWSCTX_VAR_REFRESH_AT@-}
+    [[ $__awsctx_refresh_due != *[!0-9]* && ${#__awsctx_refresh_due} -le 12 ]] || __awsctx_refresh_due=''
+#@end
     return "$__awsctx_status"
 }
 
@@ -98,6 +103,19 @@ __awsctx_refresh_check() {
 }
 
 #@bash
+# bash has no hook before a command of its own (bash-preexec adds one, used below when it is
+# there). PS0, which bash expands after reading a command line and before running it, serves
+# instead, at the cost of arithmetic only: the subscript compares the clock with the due time, and
+# only once it has come does `:+` expand the command substitution that runs the check (in a
+# subshell, printing nothing; the refresh it starts writes what it found for the next prompt). So a
+# shell left idle at its prompt past the refresh time refreshes before the next command runs. A
+# PS0 of the user's own follows it.
+__awsctx_refresh_due=${__awsctx_refresh_due-}
+__awsctx_refresh_yes=([1]=1)
+if [[ ${__bp_imported-} != defined && ${PS0-} != *__awsctx_refresh_yes* ]]; then
+    # shellcheck disable=SC2016 # expanded by bash before each command
+    PS0='${__awsctx_refresh_yes[${__awsctx_refresh_due:-0} > 0 && ${EPOCHSECONDS:-0} >= ${__awsctx_refresh_due:-0}]:+$(__awsctx_refresh_preexec)}'${PS0-}
+fi
 # First among the prompt commands (so that the prompt shows what it found), once however often
 # this is loaded: through bash-preexec when it is there (which also gives a hook before commands),
 # else in PROMPT_COMMAND, array or string.

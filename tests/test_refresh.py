@@ -79,13 +79,13 @@ def test_the_prompt_refreshes_in_the_background_before_the_aws_cli_would_ask(
     assert sts.calls["GetSessionToken"] == 1 and sts.calls["AssumeRole"] == 2
 
 
-@pytest.mark.parametrize("shell", ["zsh", "fish"])
+@pytest.mark.parametrize("shell", SHELLS)
 def test_a_command_after_an_idle_prompt_waits_for_the_refresh(
     shell: str, mfa_env: dict[str, str], mfa_home: Path, sts: StsProxy
 ) -> None:
     """The prompt was drawn before the refresh came due, and the credentials are now inside the AWS
-    CLI's 15 minutes: the hook before the command refreshes first (zsh and fish have one; bash has
-    one with bash-preexec)."""
+    CLI's 15 minutes: the hook before the command refreshes first (zsh and fish have one; bash's is
+    PS0, or bash-preexec's when it is loaded)."""
     term = Interactive(shell, mfa_env, mfa_home)
     try:
         switch(term, "acct0-admin", "123456")

@@ -10,17 +10,78 @@ from awsctx import envvars, promptdef, shells
 from awsctx.commands import table as commands
 from awsctx.errors import UserError
 
-# Run by the integration on every call. `python -c` skips the console-script wrapper (which imports
-# `re`); the current folder is dropped from sys.path so that a folder named `awsctx` there is never
-# imported in place of this package.
+# Run by the integration on every call: `python -I -S -c`, with sys.path set to the folders this
+# installation's code lives in. `-S` skips `site`, which costs a quarter of the interpreter's start
+# (it reads every .pth file of site-packages); `-I` keeps PYTHON* variables, the user's site folder
+# and the current folder out, so that a folder named `awsctx` there is never imported in place of
+# this package. `-c` skips the console-script wrapper (which imports `re`).
+_ISOLATED_BOOTSTRAP = "import sys;sys.path+={folders!r};from awsctx.main import main;sys.exit(main())"
+# Where the folders cannot be told for sure (a source checkout, a dependency only `site` knows how to
+# find): the interpreter as the console script starts it, the current folder dropped from sys.path.
 _BOOTSTRAP = 'import sys;"" in sys.path[:1] and sys.path.pop(0);from awsctx.main import main;sys.exit(main())'
+# The distribution, the extras whose requirements awsctx imports at run time, and the top-level
+# modules the isolated interpreter must find where this one finds them.
+_DISTRIBUTION = "awsctx-shell"
+_RUNTIME_EXTRAS = ("keyring",)
+_CHECKED_MODULES = ("awsctx", "botocore", "boto3", "argcomplete", "shellingham")
+_REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_EXTRA_MARKER = re.compile(r"""extra\s*==\s*['"]([^'"]*)['"]""")
 
 
 def program_command() -> list[str]:
     """The words that run this very awsctx, whatever PATH holds later."""
-    if sys.executable:
+    if not sys.executable:
+        return [os.path.abspath(sys.argv[0])]
+    folders = code_folders()
+    if folders is None:
         return [sys.executable, "-c", _BOOTSTRAP]
-    return [os.path.abspath(sys.argv[0])]
+    return [sys.executable, "-I", "-S", "-c", _ISOLATED_BOOTSTRAP.format(folders=folders)]
+
+
+def code_folders() -> list[str] | None:
+    """The folders that hold awsctx and the distributions it requires (theirs too, and the optional
+    ones that are installed), as this interpreter finds them; None when they cannot be told for sure:
+    awsctx run from a source tree, or a module the isolated interpreter would find elsewhere (an
+    editable install that only a .pth file of `site` points to)."""
+    from importlib import machinery, metadata, util
+
+    try:
+        folders = [os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
+        seen: set[str] = set()
+        pending = [(_DISTRIBUTION, True)]
+        while pending:
+            name, own = pending.pop()
+            key = re.sub(r"[-_.]+", "-", name).lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                distribution = metadata.distribution(name)
+            except metadata.PackageNotFoundError:
+                if own:
+                    return None
+                continue  # an optional requirement that is not installed, or one for another platform
+            if not own:
+                folder = str(distribution.locate_file(""))
+                if not os.path.isabs(folder):
+                    return None
+                if folder not in folders:
+                    folders.append(folder)
+            for requirement in distribution.requires or ():
+                extra = _EXTRA_MARKER.search(requirement)
+                if extra is not None and not (own and extra.group(1) in _RUNTIME_EXTRAS):
+                    continue  # test and development extras: never imported by awsctx
+                found = _REQUIREMENT_NAME.match(requirement)
+                if found:
+                    pending.append((found.group(1), False))
+        for module in _CHECKED_MODULES:
+            here = util.find_spec(module)
+            there = machinery.PathFinder.find_spec(module, folders)
+            if here is None or there is None or here.origin != there.origin:
+                return None
+    except (OSError, ValueError, ImportError):
+        return None
+    return folders
 
 
 def template_path(name: str) -> str:

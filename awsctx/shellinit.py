@@ -15,10 +15,10 @@ from awsctx.errors import UserError
 # (it reads every .pth file of site-packages); `-I` keeps PYTHON* variables, the user's site folder
 # and the current folder out, so that a folder named `awsctx` there is never imported in place of
 # this package. `-c` skips the console-script wrapper (which imports `re`).
-_ISOLATED_BOOTSTRAP = "import sys;sys.path+={folders!r};from awsctx.main import main;sys.exit(main())"
+_ISOLATED_BOOTSTRAP = "import sys;sys.path+={folders!r};from awsctx.main import run_for_shell;run_for_shell()"
 # Where the folders cannot be told for sure (a source checkout, a dependency only `site` knows how to
 # find): the interpreter as the console script starts it, the current folder dropped from sys.path.
-_BOOTSTRAP = 'import sys;"" in sys.path[:1] and sys.path.pop(0);from awsctx.main import main;sys.exit(main())'
+_BOOTSTRAP = 'import sys;"" in sys.path[:1] and sys.path.pop(0);from awsctx.main import run_for_shell;run_for_shell()'
 # The distribution, the extras whose requirements awsctx imports at run time, and the top-level
 # modules the isolated interpreter must find where this one finds them.
 _DISTRIBUTION = "awsctx-shell"

@@ -256,6 +256,22 @@ _LONG_BLOCK = Case(
 )
 
 
+# The first switch after the config changes: before each call the config is replaced by one of
+# two copies that differ in one profile's region (near the middle of the file), dated back so that
+# awsctx caches what it reads, as it would a file edited a while before the switch.
+_EDITED_SETUP = """\
+cp "$AWS_CONFIG_FILE" "$BENCH_OUT.a"
+__bench_line=$(grep -n '^region = ' "$BENCH_OUT.a" | sed -n "$(( $(grep -c '^region = ' "$BENCH_OUT.a") / 2 ))p")
+__bench_line=${__bench_line%%:*}
+sed "${__bench_line}s/.*/region = sa-east-1/" "$BENCH_OUT.a" >"$BENCH_OUT.b"
+cmp -s "$BENCH_OUT.a" "$BENCH_OUT.b" && { echo 'the edited copy is the same' >&2; return 1; }
+true"""
+_EDIT_BEFORE = """\
+if (( BENCH_ITER % 2 )); then cp "$BENCH_OUT.b" "$AWS_CONFIG_FILE"; else cp "$BENCH_OUT.a" "$AWS_CONFIG_FILE"; fi
+touch -d "@$(( EPOCHSECONDS - 86400 ))" -- "$AWS_CONFIG_FILE"
+"""
+
+
 def _at(case: Case, profiles: int, target: float | None = None, **changes: str) -> Case:
     """A case template above (profiles=0) placed in the home of `profiles` profiles."""
     return dataclasses.replace(case, profiles=profiles, target=target, **changes)
@@ -275,6 +291,15 @@ CASES: list[Case] = [
         name="switch, cold",
         before=_SWITCH_BEFORE + '\nexport XDG_CACHE_HOME="$HOME/.cache-cold"; rm -rf "$XDG_CACHE_HOME"',
         note="awsctx cache removed before each call",
+    ),
+    _at(
+        _SWITCH,
+        5000,
+        name="switch, after an edit",
+        setup=_EDITED_SETUP,
+        before=_SWITCH_BEFORE + "\n" + _EDIT_BEFORE,
+        target=2.5,
+        note="one profile's region edited before each call",
     ),
     _at(_SWITCH_CACHED, 5000, target=3.0),
     _at(_TAB, 200),

@@ -170,8 +170,26 @@ def load() -> AwsConfig:
         return AwsConfig(config_path, credentials_path, cached)
     # Stale or missing: read the files, what has not changed since taken from the stale cache.
     profiles, parts = _parse(config_path, credentials_path, key, cached)
-    profilecache.write(cache_path, parts, stats)
+    if profilecache.write(cache_path, parts, stats):
+        from awsctx import tabnames
+
+        tabnames.write(config_path, credentials_path, stats, profiles.tab_names())
     return AwsConfig(config_path, credentials_path, profiles)
+
+
+def keep_tab_names(cfg: AwsConfig) -> None:
+    """Write the names file the shells complete from, unless it is up to date: for Tab, which asked
+    the program because it was not."""
+    from awsctx import tabnames
+
+    stats = cfg._store.key[5] if len(cfg._store.key) > 5 else None
+    if stats is None or not profilecache.settled(stats):
+        return
+    if not tabnames.current(cfg.config_path, cfg.credentials_path, stats):
+        try:
+            tabnames.write(cfg.config_path, cfg.credentials_path, stats, cfg._store.tab_names())
+        except profilecache.Unreadable:
+            pass
 
 
 def _stat(path: str) -> tuple[int, int, int, int] | None:

@@ -57,10 +57,10 @@ _SERVICES_PREFIX = "services"
 _PREAMBLE, _PROFILE, _SSO_SESSION, _SERVICES, _OTHER = "0psvx"
 CONFIG, CREDENTIALS = 0, 1
 
-# The parts of profiles.marshal: the head, the profile index, then for each file its pieces, where
-# its settings are, and the groups of settings.
-_HEAD, _NAMES, _PLACES, _MERGED, _SECTIONS = range(5)
-_FILE_PARTS = 5
+# The parts of profiles.marshal: the head, the profile index, the bodies of the names files
+# (`tabnames`), then for each file its pieces, where its settings are, and the groups of settings.
+_HEAD, _NAMES, _PLACES, _MERGED, _SECTIONS, _TAB_NAMES, _TAB_BASH = range(7)
+_FILE_PARTS = 7
 _PIECES, _SETTINGS_MAP = range(2)
 _FILE_FIXED = 2
 
@@ -421,8 +421,9 @@ def _read(role: int, path: str, old: _File | None, keep_secrets: bool) -> _File:
     return _parsed(role, path, text, keep_secrets)
 
 
-def _index(config: _File, credentials: _File) -> list[tuple[bytes, bytes | None]]:
-    """The parts that say which profiles there are and where each one's settings are."""
+def _index(config: _File, credentials: _File) -> tuple[list[str], list[tuple[bytes, bytes | None]]]:
+    """The profile names, and the parts that say which profiles there are and where each one's
+    settings are."""
     is_profile = _PROFILE.__eq__
     names = list(compress(config.names, map(is_profile, config.kinds)))
     places = list(compress(range(len(config.kinds)), map(is_profile, config.kinds)))
@@ -459,7 +460,7 @@ def _index(config: _File, credentials: _File) -> list[tuple[bytes, bytes | None]
         )
         for kind in (_SSO_SESSION, _SERVICES)
     )
-    return [
+    return names, [
         (("\n" + "\n".join(names) + "\n" if names else "\n").encode("utf-8"), None),
         (marshal.dumps((bytes(files), _uints(places))), None),
         (marshal.dumps(merged), None),
@@ -565,6 +566,19 @@ class Profiles:
     def sections(self) -> tuple[dict, dict]:
         return self._load(_SECTIONS)
 
+    def tab_names(self) -> tuple[bytes, bytes]:
+        """The names files' lines (`tabnames.body`, `tabnames.bash_body`)."""
+        return self._part(_TAB_NAMES), self._part(_TAB_BASH)
+
+    def raw(self, index: int) -> bytes:
+        """Part `index` unchecked, to seal again with its `digest`."""
+        source = self._source
+        return source[index] if isinstance(source, list) else source.raw(index)
+
+    def digest(self, index: int) -> bytes | None:
+        source = self._source
+        return None if isinstance(source, list) else source.digest(index)
+
     def file(self, role: int) -> _File:
         """What profiles.marshal holds of one file, to read it again after an edit: its groups as
         read, each checked before it is unmarshalled."""
@@ -600,9 +614,18 @@ class Profiles:
         return found
 
 
-def _assemble(key: tuple, config: _File, credentials: _File) -> list[tuple[bytes, bytes | None]]:
+def _assemble(key: tuple, config: _File, credentials: _File, old: Profiles | None) -> list[tuple[bytes, bytes | None]]:
     """profiles.marshal's parts, with the digests already known."""
-    parts = [(b"", None), *_index(config, credentials)]
+    from awsctx import tabnames
+
+    names, index = _index(config, credentials)
+    parts = [(b"", None), *index]
+    # The names file's lines: the old ones while the names are the same.
+    if old is not None and old.raw(_NAMES) == parts[_NAMES][0]:
+        bodies = old.tab_names()
+        parts += [(bodies[0], old.digest(_TAB_NAMES)), (bodies[1], old.digest(_TAB_BASH))]
+    else:
+        parts += [(tabnames.body(names), None), (tabnames.bash_body(names), None)]
     layout = []
     for file in (config, credentials):
         layout.append((len(parts), len(file.groups)))
@@ -640,23 +663,30 @@ def parse(
     try:
         config = _read(CONFIG, config_path, kept[0], keep_secrets)
         credentials = _read(CREDENTIALS, credentials_path, kept[1], keep_secrets)
-        parts = _assemble(key, config, credentials)
+        parts = _assemble(key, config, credentials, old if kept[0] is not None else None)
     except Unreadable:
         # A part of the old cache did not match its digest: read both files whole.
         config = _read(CONFIG, config_path, None, keep_secrets)
         credentials = _read(CREDENTIALS, credentials_path, None, keep_secrets)
-        parts = _assemble(key, config, credentials)
+        parts = _assemble(key, config, credentials, None)
     return Profiles([part for part, _ in parts], marshal.loads(parts[_HEAD][0])), parts
 
 
-def write(cache_path: str, parts: list[tuple[bytes, bytes | None]], stats: tuple) -> None:
-    """Keep what `parse` read: never for files changed in the last seconds (`RACY_SECONDS`)."""
+def settled(stats: tuple) -> bool:
+    """Whether files with these stats (config.load's) may be cached: none changed in the last
+    seconds (`RACY_SECONDS`)."""
     import time
 
     now = time.time_ns()
-    if any(stat is not None and now - stat[0] < RACY_SECONDS * 1_000_000_000 for stat in stats):
-        return
+    return not any(stat is not None and now - stat[0] < RACY_SECONDS * 1_000_000_000 for stat in stats)
+
+
+def write(cache_path: str, parts: list[tuple[bytes, bytes | None]], stats: tuple) -> bool:
+    """Keep what `parse` read, when the files have `settled`; whether it did."""
+    if not settled(stats):
+        return False
     try:
         cachefile.seal_parts(cache_path, PURPOSE, parts)
     except (OSError, ValueError):
         pass  # a cache that cannot be written only costs speed
+    return True

@@ -6,7 +6,7 @@ import os
 import re
 import sys
 
-from awsctx import envvars, promptdef, shells
+from awsctx import envvars, promptdef, shells, tabnames
 from awsctx.commands import table as commands
 from awsctx.errors import UserError
 
@@ -121,6 +121,10 @@ class _Dialect:
         """promptdef.BIDI_CONTROLS, as the renderer lists them."""
         raise NotImplementedError
 
+    def bracket(self, characters: str) -> str:
+        """The inside of a bracket expression matching any of `characters`, each literal."""
+        raise NotImplementedError
+
 
 class _Bash(_Dialect):
     """bash reads a variable as `$X` (its hook turns nounset off: `$X` costs a third of `${X-}`)."""
@@ -140,6 +144,16 @@ class _Bash(_Dialect):
             "$'" + "".join(f"\\x{byte:02x}" for byte in char.encode("utf-8")) + "'" for char in promptdef.BIDI_CONTROLS
         )
 
+    def bracket(self, characters: str) -> str:
+        """The inside of a bracket expression (`*[...]*`) matching any of `characters`, each literal:
+        one ANSI-C quoted string (quoted, nothing in it is special to the pattern)."""
+        escaped = {"\\": "\\\\", "'": "\\'"}
+        return (
+            "$'"
+            + "".join(escaped.get(char, char) if char.isprintable() else f"\\{ord(char):03o}" for char in characters)
+            + "'"
+        )
+
 
 class _Zsh(_Bash):
     """zsh shares bash's renderer; its hook keeps the user's nounset, so it reads `${X-}`."""
@@ -151,6 +165,10 @@ class _Zsh(_Bash):
 
 
 class _Fish(_Dialect):
+    def bracket(self, characters: str) -> str:
+        """Members of a regular expression's character class."""
+        return "".join(f"\\x{ord(char):02x}" for char in characters)
+
     def marks(self) -> str:
         """A list."""
         return " ".join(_hex(p.mark) for p in promptdef.PLACEHOLDERS)
@@ -201,6 +219,22 @@ def _tokens(shell: str, place: bool) -> dict[str, str]:
         "PLACEHOLDER_VALUES": " ".join(dialect.value(p) for p in placeholders),
         "MARK_PLACEHOLDERS": "\n".join(dialect.mark_placeholder(p) for p in placeholders),
         "BIDI_CONTROLS": dialect.bidi_controls(),
+        # The files Tab completes profile names from (awsctx/tabnames.py).
+        "NAMES_FILE": shells.quote(shell, tabnames.NAMES_FILE),
+        "NAMES_BASH_FILE": shells.quote(shell, tabnames.BASH_NAMES_FILE),
+        "NAMES_BASH_SECTIONS": " ".join(tabnames.BASH_SECTIONS),
+        "NAMES_ESCAPED": dialect.bracket(tabnames.BASH_SPECIAL + tabnames.EXTRA_SPECIAL),
+        # Names to copy to COMPREPLY beyond which one slice costs less than one by one.
+        "NAMES_SLICE": "200",
+        "NAMES_MAGIC": shells.quote(shell, tabnames.MAGIC),
+        "NAMES_MAGIC_REGEX": shells.quote(shell, re.escape(tabnames.MAGIC)),
+        "NAMES_STAMP_REGEX": shells.quote(shell, re.escape(tabnames.STAMP_PREFIX)),
+        "NAMES_STAMP": shells.quote(shell, tabnames.STAMP_PREFIX),
+        "NAMES_NO_FILE": shells.quote(shell, tabnames.NO_FILE),
+        "NAMES_TAG_CLASS_FIRST": tabnames.tags(shell, after_use=False).replace(" ", ""),
+        "NAMES_TAG_CLASS_USE": tabnames.tags(shell, after_use=True).replace(" ", ""),
+        "NAMES_TAGS_FIRST": shells.quote(shell, tabnames.tags(shell, after_use=False)),
+        "NAMES_TAGS_USE": shells.quote(shell, tabnames.tags(shell, after_use=True)),
     }
     # The variables awsctx names: @AWSCTX_VAR_ACCOUNT_ID@ is envvars.ACCOUNT_ID's name, and
     # @AWSCTX_REF_ACCOUNT_ID@ its value as the prompt hook reads it.

@@ -37,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-TARGET_US = 50.0  # per render, bash and zsh
+TARGET_US = 20.0  # per render, bash and zsh
 
 # What `awsctx client2` exports for the seed set-up, and what the credentials work adds.
 ACTIVE = {

@@ -133,20 +133,15 @@ def may_use_dir(path: str) -> bool:
 
 
 def _blake2b(data: bytes, key: bytes = b"", person: bytes = b"") -> bytes:
+    return blake2b()(data, digest_size=_DIGEST_SIZE, key=key, person=person).digest()
+
+
+def blake2b():  # the BLAKE2b type, for those that make many digests
     try:
         from _blake2 import blake2b
     except ImportError:  # an interpreter built without it
         from hashlib import blake2b
-    return blake2b(data, digest_size=_DIGEST_SIZE, key=key, person=person).digest()
-
-
-def fingerprint(data: bytes, size: int = _DIGEST_SIZE) -> bytes:
-    """An unkeyed BLAKE2b digest of `data`, `size` bytes long: for telling pieces of text apart."""
-    try:
-        from _blake2 import blake2b
-    except ImportError:  # an interpreter built without it
-        from hashlib import blake2b
-    return blake2b(data, digest_size=size).digest()
+    return blake2b
 
 
 def _digest(key: bytes, purpose: bytes, body: bytes) -> bytes:

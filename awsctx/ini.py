@@ -359,8 +359,9 @@ def split_words(text: str) -> list[str] | None:
     botocore names profiles this way: `[profile "my name"]` is the profile `my name`.
     """
     if text.isprintable() and "'" not in text and '"' not in text and "\\" not in text:
-        # No quoting and no whitespace but spaces: the common case, without the character loop.
-        return [word for word in text.split(" ") if word]
+        # No quoting and no whitespace but spaces (printable text holds no other): the common case,
+        # without the character loop.
+        return text.split()
     words: list[str] = []
     token = ""
     state = " "  # " " between words, "a" in a word, a quote char inside quotes

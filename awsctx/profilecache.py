@@ -29,10 +29,10 @@ from awsctx import cachefile
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: a switch imports this module
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
 # Raised whenever the parsing or this layout changes, so that no cache holds what older code made.
-FORMAT = 6
+FORMAT = 8
 # Settings whose values are secrets: profiles give `SECRET` in their place, so that no cache holds them.
 SECRET_KEYS = ("aws_secret_access_key", "aws_session_token", "aws_security_token")
 # Not a value the files can hold (a NUL byte): never mistaken for a real secret.
@@ -70,8 +70,10 @@ class Unreadable(Exception):
     disk): the files are read again."""
 
 
-def _digest(data: bytes, size: int) -> bytes:
-    return cachefile.fingerprint(data, size)
+def _digests(pieces: Iterable[bytes], size: int) -> bytes:
+    """The unkeyed BLAKE2b digests, `size` bytes each, of `pieces`, one after the other."""
+    blake2b = cachefile.blake2b()
+    return b"".join([blake2b(piece, digest_size=size).digest() for piece in pieces])
 
 
 class _Text:
@@ -86,8 +88,8 @@ class _Text:
     @classmethod
     def of(cls, encoded: bytes) -> _Text:
         size = len(encoded)
-        starts = b"".join(_digest(encoded[at : at + _BLOCK], _BLOCK_DIGEST) for at in range(0, size, _BLOCK))
-        ends = b"".join(_digest(encoded[max(0, at - _BLOCK) : at], _BLOCK_DIGEST) for at in range(size, 0, -_BLOCK))
+        starts = _digests((encoded[at : at + _BLOCK] for at in range(0, size, _BLOCK)), _BLOCK_DIGEST)
+        ends = _digests((encoded[max(0, at - _BLOCK) : at] for at in range(size, 0, -_BLOCK)), _BLOCK_DIGEST)
         return cls(size, starts, ends)
 
     def same_blocks(self, other: _Text) -> tuple[int, int]:
@@ -116,14 +118,13 @@ def _same(a: bytes, b: bytes) -> int:
 class _File:
     """One file's pieces (or, when it cannot be read piece by piece, its sections): what each is, the
     name it gives, the line it starts on, and its settings, marshalled, in groups of consecutive
-    pieces; with `text`, `lengths`, `newlines`, `prints` and `headers`, enough to read the file
+    pieces; with `text`, `lengths`, `newlines` and `prints`, enough to read the file
     again piece by piece."""
 
     __slots__ = (
         "group_digests",
         "group_starts",
         "groups",
-        "headers",
         "kinds",
         "lengths",
         "linenos",
@@ -143,7 +144,6 @@ class _File:
         self.lengths: list[int] | None = None  # of each piece, in characters
         self.newlines: list[int] | None = None  # in each piece
         self.prints = b""  # each piece's digest
-        self.headers: list[int] = []  # each piece's header's CRC-32: a section twice shows
         self.seglens: list[int] = []
         self.groups: list[bytes] = []  # as read: checked by `read_group` before they are unmarshalled
         self.group_starts: list[int] = []
@@ -170,7 +170,7 @@ class _File:
         """This file's parts of profiles.marshal, with the digests already known."""
         pieces = None
         if self.text is not None and self.lengths is not None and self.newlines is not None:
-            pieces = (self.text.parts(), _uints(self.lengths), _uints(self.newlines), self.prints, _uints(self.headers))
+            pieces = (self.text.parts(), _uints(self.lengths), _uints(self.newlines), self.prints)
         return [
             (marshal.dumps((self.kinds, "\n".join(self.names), _uints(self.linenos), pieces)), None),
             (marshal.dumps((_uints(self.seglens), _uints(self.group_starts))), None),
@@ -190,12 +190,6 @@ def _ini():  # the parser: imported only by the paths that parse
     from awsctx import ini
 
     return ini
-
-
-def _crcs(headers: list[str]) -> list[int]:
-    from zlib import crc32
-
-    return list(map(crc32, map(str.encode, headers)))
 
 
 def _group_of(starts: list[int] | memoryview, piece: int) -> int:
@@ -239,6 +233,9 @@ def _kind(role: int, header: str, split_words: Callable[[str], list[str] | None]
     return kind, words[1]
 
 
+_NO_SECRET = frozenset(SECRET_KEYS)
+
+
 def _segment(kind: str, settings: dict, keep_secrets: bool) -> bytes:
     if kind == _PROFILE and not keep_secrets:
         for name in SECRET_KEYS:
@@ -251,30 +248,57 @@ def _piece_prints(text: str, tail: bool = False) -> bytes:
     """The digest of each of `pieces(text)`: of what lies between the newline and `[` that start
     it and those that start the next piece (`tail`: one does, past the end of `text`)."""
     encoded = ("\n" + (text[:-1] if tail and text.endswith("\n") else text)).encode("utf-8")
-    return b"".join(_digest(part, _PIECE_DIGEST) for part in encoded.split(b"\n["))
+    return _digests(encoded.split(b"\n["), _PIECE_DIGEST)
+
+
+def _sizes(parts: list[bytes]) -> tuple[list[int], list[int]]:
+    """`ini.piece_sizes` of an ASCII text from its cut at newline-`[` (with a newline put before it)."""
+    if len(parts) == 1:
+        return [len(parts[0]) - 1], [parts[0].count(b"\n") - 1]
+    lengths = [len(parts[0])]
+    lengths += [length + 2 for length in map(len, parts[1:-1])]
+    lengths.append(len(parts[-1]) + 1)
+    newlines = [parts[0].count(b"\n")]
+    newlines += [count + 1 for count in map(bytes.count, parts[1:-1], [b"\n"] * (len(parts) - 2))]
+    newlines.append(parts[-1].count(b"\n"))
+    return lengths, newlines
 
 
 def _parsed(role: int, path: str, text: str, keep_secrets: bool) -> _File:
     """Every section of the file; its pieces when each reads the same alone."""
     ini = _ini()
     sections = ini.parse_text(text, path)
-    kinds, headers, names, segments, linenos = [], [], [], [], []
-    for header, (settings, lineno) in sections.items():
-        kind, name = _kind(role, header, ini.split_words)
-        kinds.append(kind)
-        headers.append(header)
-        names.append(name)
-        segments.append(_segment(kind, settings, keep_secrets))
-        linenos.append(lineno)
+    headers = list(sections)
+    settings = [found for found, _ in sections.values()]
+    linenos = [lineno for _, lineno in sections.values()]
+    if role == CREDENTIALS:
+        kinds, names = [_PROFILE] * len(headers), headers.copy()  # names taken as they are
+    else:
+        kinds, names = [], []
+        split_words = ini.split_words
+        for header in headers:
+            kind, name = _kind(role, header, split_words)
+            kinds.append(kind)
+            names.append(name)
+    if not keep_secrets:
+        for kind, found in zip(kinds, settings):
+            if kind == _PROFILE and not _NO_SECRET.isdisjoint(found):
+                _segment(kind, found, keep_secrets)
+    segments = list(map(marshal.dumps, settings))
     found = _File()
-    lengths, newlines = ini.piece_sizes(text)
+    if text.isascii():
+        # Characters are bytes: one cut of the encoded text gives the pieces' sizes and digests.
+        parts = ("\n" + text).encode("ascii").split(b"\n[")
+        lengths, newlines = _sizes(parts)
+        prints = _digests(parts, _PIECE_DIGEST)
+    else:
+        (lengths, newlines), prints = ini.piece_sizes(text), _piece_prints(text)
     # One piece per section, each starting at its header: no `[DEFAULT]`, no `[` line that is no
     # header, no header indented under another. Then every piece reads the same alone.
     if len(lengths) == len(sections) + 1 and _linenos(newlines)[1:] == linenos and not keep_secrets:
         found.text = _Text.of(text.encode("utf-8"))
         found.lengths, found.newlines = lengths, newlines
-        found.prints = _piece_prints(text)
-        found.headers = _crcs(["", *headers])
+        found.prints = prints
         kinds.insert(0, _PREAMBLE)
         names.insert(0, "")
         segments.insert(0, b"")
@@ -346,14 +370,17 @@ def _reparsed(role: int, path: str, text: str, old: _File) -> _File | None:
     known = {
         old.prints[index * _PIECE_DIGEST : (index + 1) * _PIECE_DIGEST]: index for index in range(max(head, 1), tail)
     }
-    kinds, names, segments, headers = [], [], [], []
+    kinds, names, segments, fresh = [], [], [], []
+    used: set[int] = set()
     for number, piece in enumerate(found):
         index = known.get(prints[number * _PIECE_DIGEST : (number + 1) * _PIECE_DIGEST]) if piece[:1] == "[" else None
         if index is not None:
+            if index in used:
+                return None  # the same section twice: reading the file whole says where
+            used.add(index)
             kinds.append(old.kinds[index])
             names.append(old.names[index])
             segments.append(old.segment(index))
-            headers.append(old.headers[index])
             continue
         record = _piece(role, path, piece)
         if record is None:
@@ -361,14 +388,21 @@ def _reparsed(role: int, path: str, text: str, old: _File) -> _File | None:
         kinds.append(record[0])
         names.append(record[2])
         segments.append(record[3])
-        headers.extend(_crcs([record[1]]))
+        fresh.append(len(names) - 1)
     new = _File()
-    new.headers = old.headers[:head] + headers + old.headers[tail:]
-    if len(set(new.headers)) != len(new.headers):
-        return None  # maybe a section twice: reading the file whole says where
     new.text = new_text
     new.kinds = old.kinds[:head] + "".join(kinds) + old.kinds[tail:]
     new.names = old.names[:head] + names + old.names[tail:]
+    # A section twice is an error, which reading the file whole reports. The pieces the old file
+    # had were not (each is taken once at most); one just read may be: another piece of the same
+    # kind and name may be its twin.
+    for number in fresh:
+        kind, name = kinds[number], names[number]
+        if kind != _PREAMBLE and new.names.count(name) > 1:
+            position = head + number
+            twins = [at for at, other in enumerate(new.names) if other == name and at != position]
+            if any(new.kinds[at] == kind for at in twins):
+                return None
     new.lengths = old.lengths[:head] + list(map(len, found)) + old.lengths[tail:]
     new.newlines = old.newlines[:head] + [piece.count("\n") for piece in found] + old.newlines[tail:]
     new.linenos = _linenos(new.newlines)
@@ -421,9 +455,11 @@ def _read(role: int, path: str, old: _File | None, keep_secrets: bool) -> _File:
     return _parsed(role, path, text, keep_secrets)
 
 
-def _index(config: _File, credentials: _File) -> tuple[list[str], list[tuple[bytes, bytes | None]]]:
+def _index(
+    config: _File, credentials: _File, same: Profiles | None = None
+) -> tuple[list[str], list[tuple[bytes, bytes | None]]]:
     """The profile names, and the parts that say which profiles there are and where each one's
-    settings are."""
+    settings are (those of `same`, as they were, when the files name the same sections as its)."""
     is_profile = _PROFILE.__eq__
     names = list(compress(config.names, map(is_profile, config.kinds)))
     places = list(compress(range(len(config.kinds)), map(is_profile, config.kinds)))
@@ -460,12 +496,14 @@ def _index(config: _File, credentials: _File) -> tuple[list[str], list[tuple[byt
         )
         for kind in (_SSO_SESSION, _SERVICES)
     )
-    return names, [
-        (("\n" + "\n".join(names) + "\n" if names else "\n").encode("utf-8"), None),
-        (marshal.dumps((bytes(files), _uints(places))), None),
-        (marshal.dumps(merged), None),
-        (marshal.dumps(sections), None),
-    ]
+    if same is not None:
+        where = [(same.raw(_NAMES), same.digest(_NAMES)), (same.raw(_PLACES), same.digest(_PLACES))]
+    else:
+        where = [
+            (("\n" + "\n".join(names) + "\n" if names else "\n").encode("utf-8"), None),
+            (marshal.dumps((bytes(files), _uints(places))), None),
+        ]
+    return names, [*where, (marshal.dumps(merged), None), (marshal.dumps(sections), None)]
 
 
 class Profiles:
@@ -587,11 +625,10 @@ class Profiles:
         kinds, names, linenos, pieces = self._load(first + _PIECES)
         found.kinds, found.names, found.linenos = kinds, names.split("\n"), memoryview(linenos).cast("I").tolist()
         if pieces is not None:
-            text, lengths, newlines, found.prints, headers = pieces
+            text, lengths, newlines, found.prints = pieces
             found.text = _Text(*text)
             found.lengths = memoryview(lengths).cast("I").tolist()
             found.newlines = memoryview(newlines).cast("I").tolist()
-            found.headers = memoryview(headers).cast("I").tolist()
         seglens, starts = self._load(first + _SETTINGS_MAP)
         found.seglens = memoryview(seglens).cast("I").tolist()
         found.group_starts = memoryview(starts).cast("I").tolist()
@@ -614,11 +651,20 @@ class Profiles:
         return found
 
 
-def _assemble(key: tuple, config: _File, credentials: _File, old: Profiles | None) -> list[tuple[bytes, bytes | None]]:
+def _assemble(
+    key: tuple, config: _File, credentials: _File, old: Profiles | None, kept: list[_File | None]
+) -> list[tuple[bytes, bytes | None]]:
     """profiles.marshal's parts, with the digests already known."""
     from awsctx import tabnames
 
-    names, index = _index(config, credentials)
+    # An edit that changed settings alone (most do) leaves the sections, and so the index, as they were.
+    same = None
+    kept_config, kept_credentials = kept
+    if old is not None and kept_config is not None and kept_credentials is not None:
+        now = (config.kinds, config.names, credentials.kinds, credentials.names)
+        if now == (kept_config.kinds, kept_config.names, kept_credentials.kinds, kept_credentials.names):
+            same = old
+    names, index = _index(config, credentials, same)
     parts = [(b"", None), *index]
     # The names file's lines: the old ones while the names are the same.
     if old is not None and old.raw(_NAMES) == parts[_NAMES][0]:
@@ -663,12 +709,12 @@ def parse(
     try:
         config = _read(CONFIG, config_path, kept[0], keep_secrets)
         credentials = _read(CREDENTIALS, credentials_path, kept[1], keep_secrets)
-        parts = _assemble(key, config, credentials, old if kept[0] is not None else None)
+        parts = _assemble(key, config, credentials, old if kept[0] is not None else None, kept)
     except Unreadable:
         # A part of the old cache did not match its digest: read both files whole.
         config = _read(CONFIG, config_path, None, keep_secrets)
         credentials = _read(CREDENTIALS, credentials_path, None, keep_secrets)
-        parts = _assemble(key, config, credentials, None)
+        parts = _assemble(key, config, credentials, None, [None, None])
     return Profiles([part for part, _ in parts], marshal.loads(parts[_HEAD][0])), parts
 
 

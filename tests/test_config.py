@@ -525,6 +525,13 @@ def edited(data: bytes, edits: list[tuple[str, int, str]]) -> bytes:
     config_data=b"[profile a]\n[profile b]\n", credentials_data=None, edits=[("replace", 1, "[profile a]")], edit=0
 )
 @example(config_data=b"[profile a]\n[profile b]\n", credentials_data=None, edits=[("insert", 1, "[DEFAULT]")], edit=0)
+# A section the old file had, twice: each copy matches the old piece.
+@example(
+    config_data=b"[default]\n[profile b]\n[profile c]\n",
+    credentials_data=None,
+    edits=[("insert", 0, "[default]")],
+    edit=0,
+)
 def test_a_file_read_again_after_an_edit_reads_as_botocore_reads_it(
     config_data: bytes | None, credentials_data: bytes | None, edits: list[tuple[str, int, str]], edit: int
 ) -> None:

@@ -91,7 +91,8 @@ __awsctx_complete() {
 # and made from the config files as they are now (their modification times, to the nanosecond,
 # those of the stamps it names).
 __awsctx_complete_names() {
-    # Bytes compared as bytes, as the file is sorted.
+    # Bytes compared as bytes, as the file is sorted (and with case: nocasematch is the program's).
+    \builtin shopt -q nocasematch && return 1
     \builtin local LC_ALL=C __awsctx_line="${COMP_LINE:0:COMP_POINT}" __awsctx_prefix="" __awsctx_tags
     [[ $__awsctx_line != *[!\ -~$'\t']* && $__awsctx_line != *[\'\"\\\#\$\`]* ]] || return 1
     \builtin local -a __awsctx_words

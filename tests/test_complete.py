@@ -528,3 +528,21 @@ def test_the_names_files_wait_until_the_files_have_settled(tmp_path: Path) -> No
         ]
         or len(stamps) == 1
     )
+
+
+def test_bash_with_nocasematch_leaves_tab_to_the_program(tmp_path: Path) -> None:
+    """The names file is sorted and matched with case; nocasematch would make bash match without."""
+    _, env = names_home(tmp_path, ["Team-a", "team-b"])
+    marker = tmp_path / "program"
+    from harness import run
+
+    script = (
+        'eval "$(declare -f __awsctx_run | sed 1s/__awsctx_run/__awsctx_real_run/)"\n'
+        '__awsctx_run() { printf x >>"$TAB_MARKER"; __awsctx_real_run "$@"; }\n'
+        "shopt -s nocasematch\n"
+        "COMP_LINE='awsctx team'; COMP_POINT=11; __awsctx_complete awsctx team awsctx\n"
+        'printf "%s\\n" "${COMPREPLY[@]}"'
+    )
+    result = run("bash", script, dict(env, TAB_MARKER=str(marker)))
+    assert result.stdout.split() == ["team-b"]
+    assert marker.exists()

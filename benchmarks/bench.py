@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """How long awsctx's everyday paths take, against the cost of starting Python at all.
 
-Every figure is taken inside one long-lived bash process that has loaded `eval "$(awsctx init bash)"`
-(so bash start-up is never counted), with $EPOCHREALTIME read just before and after each call. The
-baseline, `python -c pass` with the same interpreter, is timed the same way in the same rounds, the
-order shuffled every round, so that machine noise weighs on both alike. Each case is compared with
-that baseline: awsctx cannot cost less than one interpreter start, so the ratio is what it adds.
+Every figure is taken inside one long-lived process of the case's shell (bash for most; Tab in zsh
+and fish too) that has loaded `awsctx init SHELL` (so its start-up is never counted), with the
+shell's clock read just before and after each call. The baselines, `python -c pass` and `python -I
+-S -c pass` (the integration's own start) with the same interpreter, are timed by each driver the
+same way in the same rounds, the order shuffled every round, so that machine noise weighs on all
+alike. Each case is compared with both: awsctx cannot cost less than one interpreter start, so the
+ratios are what it adds (Tab on a profile name starts no interpreter: its ratio is below 1).
 
 Throw-away homes (200 and 5,000 profiles) are written to a temporary folder removed afterwards;
 HOME, XDG_CACHE_HOME, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point into them for every
@@ -1030,7 +1032,8 @@ def _default_awsctx(python: str) -> str | None:
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Time awsctx's list, switch and Tab inside bash, against `python -c pass`."
+        description="Time awsctx's list, switch and Tab inside bash (Tab in zsh and fish too), against"
+        " `python -c pass` and `python -I -S -c pass`."
     )
     parser.add_argument("--runs", type=int, default=30, help="timed calls of each case (default 30)")
     parser.add_argument("--json", metavar="PATH", help="also write the figures to PATH")

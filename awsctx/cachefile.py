@@ -132,12 +132,20 @@ def may_use_dir(path: str) -> bool:
     return status.st_uid in (os.geteuid(), 0) and not others_may_write
 
 
-def _digest(key: bytes, purpose: bytes, body: bytes) -> bytes:
+def _blake2b(data: bytes, key: bytes = b"", person: bytes = b"") -> bytes:
+    return blake2b()(data, digest_size=_DIGEST_SIZE, key=key, person=person).digest()
+
+
+def blake2b():  # the BLAKE2b type, for those that make many digests
     try:
         from _blake2 import blake2b
     except ImportError:  # an interpreter built without it
         from hashlib import blake2b
-    return blake2b(body, digest_size=_DIGEST_SIZE, key=key, person=purpose[:16]).digest()
+    return blake2b
+
+
+def _digest(key: bytes, purpose: bytes, body: bytes) -> bytes:
+    return _blake2b(body, key, purpose[:16])
 
 
 def _read_key(folder: str) -> bytes | None:
@@ -178,7 +186,14 @@ def seal(path: str, purpose: bytes, value: tuple) -> None:
     cannot, and in a folder that exists but is not `trusted_dir`, where it does not write at all."""
     import marshal
 
-    folder = os.path.dirname(path)
+    key = _sealing_key(os.path.dirname(path))
+    body = marshal.dumps(value)
+    write_atomic(path, _MAGIC + _digest(key, purpose, body) + body, durable=False)
+
+
+def _sealing_key(folder: str) -> bytes:
+    """The key to seal a file in `folder` with, made on first use; PermissionError in a folder that
+    exists but is not `trusted_dir`, where nothing is written."""
     if os.path.lexists(folder) and not trusted_dir(folder):
         raise PermissionError(f"{folder} is not a private folder of this user's; its caches are not used")
     ensure_private_dir(folder)
@@ -186,8 +201,143 @@ def seal(path: str, purpose: bytes, value: tuple) -> None:
     if key is None:
         key = os.urandom(_KEY_SIZE)
         write_atomic(os.path.join(folder, _KEY_FILE), key)
-    body = marshal.dumps(value)
-    write_atomic(path, _MAGIC + _digest(key, purpose, body) + body)
+    return key
+
+
+# A cache in parts (`seal_parts`): the magic, the keyed digest of the index, the index's length (4
+# bytes, little-endian), the index (marshal: each part's length and unkeyed BLAKE2b digest), the parts.
+_PARTS_MAGIC = b"awsctx-parts-1\n"
+
+
+class SealedParts:
+    """The parts of a file `seal_parts` wrote, each read and checked against the index only when it
+    is used: a switch reads the few parts it needs out of a cache of thousands of profiles."""
+
+    __slots__ = ("_data", "_descriptor", "_digests", "_offsets", "count")
+
+    def __init__(self, descriptor: int, data: bytes, offsets: list[int], digests: tuple) -> None:
+        self._descriptor = descriptor  # open on the file read, whatever replaces it meanwhile
+        self._data = data  # the file's start, as read with the index
+        self._offsets = offsets
+        self._digests = digests
+        self.count = len(digests)
+
+    def __del__(self) -> None:
+        try:
+            os.close(self._descriptor)
+        except (OSError, AttributeError, TypeError):
+            pass
+
+    def part(self, index: int) -> bytes | None:
+        """Part `index` as it was sealed; None when it is not (a corrupt file)."""
+        if not 0 <= index < self.count:
+            return None
+        start, end = self._offsets[index], self._offsets[index + 1]
+        if end <= len(self._data):
+            found = self._data[start:end]
+        else:
+            try:
+                found = os.pread(self._descriptor, end - start, start)
+            except OSError:
+                return None
+        return found if _blake2b(found) == self._digests[index] else None
+
+    def raw(self, index: int) -> bytes:
+        """Part `index` as the file holds it, unchecked: only to seal again with its `digest`
+        (whoever unmarshals it then checks it), never to unmarshal."""
+        start, end = self._offsets[index], self._offsets[index + 1]
+        if end <= len(self._data):
+            return self._data[start:end]
+        try:
+            return os.pread(self._descriptor, end - start, start)
+        except OSError:
+            return b""
+
+    def digest(self, index: int) -> bytes:
+        """The digest part `index` was sealed with: one `seal_parts` need not compute again for a
+        part it keeps as it was, once `part` has checked it."""
+        return self._digests[index]
+
+    def load(self, index: int) -> object:
+        """Part `index` unmarshalled; None when it is not as it was sealed."""
+        import marshal
+
+        found = self.part(index)
+        if found is None:
+            return None
+        try:
+            return marshal.loads(found)
+        except (EOFError, ValueError, TypeError):  # only a bug of awsctx's could lead here
+            return None
+
+
+# What `unseal_parts` reads at once: the index and the first parts (a profile cache's head and names).
+_PARTS_FIRST_READ = 256 * 1024
+
+
+def unseal_parts(path: str, purpose: bytes) -> SealedParts | None:
+    """The parts `seal_parts` stored at `path` for `purpose`; None when there is nothing awsctx can
+    trust there (as `unseal`). Only the index is checked here; each part is read and checked when it
+    is used. Opened as `read_bounded` opens a file: no symbolic link, FIFO or device, no size beyond
+    `OWN_CACHE_LIMIT`."""
+    import marshal
+
+    folder = os.path.dirname(path)
+    if not trusted_dir(folder):
+        return None
+    key = _read_key(folder)
+    if key is None:
+        return None
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if status.st_mode & 0o170000 != 0o100000 or status.st_size > OWN_CACHE_LIMIT:
+            raise OSError("not a cache file")
+        data = os.pread(descriptor, min(status.st_size, _PARTS_FIRST_READ), 0)
+        start = len(_PARTS_MAGIC) + _DIGEST_SIZE + 4
+        if data[: len(_PARTS_MAGIC)] != _PARTS_MAGIC or len(data) < start:
+            raise OSError("not sealed in parts")
+        end = start + int.from_bytes(data[start - 4 : start], "little")
+        if end > len(data):
+            data = os.pread(descriptor, min(status.st_size, end), 0)
+        index = data[start:end]
+        if len(index) != end - start or data[len(_PARTS_MAGIC) : start - 4] != _digest(key, purpose, index):
+            raise OSError("not sealed with this key")
+        lengths, digests = marshal.loads(index)
+        offsets = [end]
+        for length in lengths:
+            offsets.append(offsets[-1] + length)
+        if offsets[-1] != status.st_size or len(digests) != len(lengths):
+            raise OSError("cut short")
+    except (OSError, EOFError, ValueError, TypeError):
+        os.close(descriptor)
+        return None
+    return SealedParts(descriptor, data, offsets, digests)
+
+
+def seal_parts(path: str, purpose: bytes, parts: list[tuple[bytes, bytes | None]]) -> None:
+    """Write `parts` (each with its digest, or None to compute it) to `path` for `unseal_parts`: the
+    parts' digests in an index that is itself sealed with the key, as `seal` seals a whole file.
+    Raises OSError as `seal` does."""
+    import marshal
+
+    key = _sealing_key(os.path.dirname(path))
+    index = marshal.dumps(
+        (tuple(len(part) for part, _ in parts), tuple(digest or _blake2b(part) for part, digest in parts))
+    )
+    head = _PARTS_MAGIC + _digest(key, purpose, index) + len(index).to_bytes(4, "little") + index
+    write_atomic(path, b"".join([head, *(part for part, _ in parts)]), durable=False)
+
+
+def is_sealed(path: str, purpose: bytes) -> bool:
+    """Whether `path` is a cache awsctx sealed for `purpose`, whole, in either form: for `doctor`."""
+    if unseal(path, purpose) is not None:
+        return True
+    parts = unseal_parts(path, purpose)
+    return parts is not None and all(parts.part(index) is not None for index in range(parts.count))
 
 
 def ensure_private_dir(path: str) -> None:
@@ -211,15 +361,17 @@ def ensure_private_dir(path: str) -> None:
         os.chmod(path, PRIVATE_DIR_MODE)
 
 
-def write_atomic(path: str, data: bytes) -> None:
+def write_atomic(path: str, data: bytes, durable: bool = True) -> None:
     """Replace `path` with `data` in one step: a reader sees the old file or the new one, whatever the
-    umask the file is 0600, and a crash leaves at worst a stray temporary file, never a truncated one."""
+    umask the file is 0600, and a crash leaves at worst a stray temporary file, never a truncated one.
+    `durable=False` for awsctx's own caches: no waiting for the disk (a millisecond, more on a busy
+    disk), since a cache a crash left empty or cut short fails its digest and is only a miss."""
     folder = os.path.dirname(path)
     ensure_private_dir(folder)
-    replace_file(path, data, PRIVATE_FILE_MODE)
+    replace_file(path, data, PRIVATE_FILE_MODE, durable)
 
 
-def replace_file(path: str, data: bytes, mode: int) -> None:
+def replace_file(path: str, data: bytes, mode: int, durable: bool = True) -> None:
     """Replace `path` with `data`, mode `mode`, in one step, touching nothing else in its folder
     (whose mode stays as it is). The temporary file has its final mode from the start, so an
     interruption changes no mode; one a killed run left behind is removed by the next."""
@@ -233,7 +385,8 @@ def replace_file(path: str, data: bytes, mode: int) -> None:
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
             file.flush()
-            os.fsync(file.fileno())
+            if durable:
+                os.fsync(file.fileno())
         os.replace(temporary, path)
     except BaseException:
         try:

@@ -12,21 +12,19 @@ from __future__ import annotations
 import os
 
 from awsctx import profilenames
+from awsctx.tabnames import BASH_ESCAPES, BASH_SPECIAL, EXTRA_SPECIAL
 
 TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs more than a whole Tab
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-# What argcomplete escapes with a backslash in an unquoted word, for bash and (with `:`) zsh.
-_BASH_SPECIAL = "\\();<>|&!`$*?[]{} \t\n\"'"
-# What it leaves bare but a shell still expands: `~` (home folders), `#` (comments), `=` (zsh's
-# `=cmd`), `^` and `%` (zsh globs and prompt syntax). A backslash before them is always harmless.
-_EXTRA_SPECIAL = "~#=^%"
+# What argcomplete escapes with a backslash (`tabnames`, whose file the shells complete from
+# without the program, holds the same for bash): zsh also escapes `:`.
 _ESCAPES = {
-    "bash": str.maketrans({char: "\\" + char for char in _BASH_SPECIAL + _EXTRA_SPECIAL}),
-    "zsh": str.maketrans({char: "\\" + char for char in _BASH_SPECIAL + _EXTRA_SPECIAL + ":"}),
+    "bash": BASH_ESCAPES,
+    "zsh": str.maketrans({char: "\\" + char for char in BASH_SPECIAL + EXTRA_SPECIAL + ":"}),
 }
-_EXTRA_ESCAPES = str.maketrans({char: "\\" + char for char in _EXTRA_SPECIAL})
+_EXTRA_ESCAPES = str.maketrans({char: "\\" + char for char in EXTRA_SPECIAL})
 # Characters after which the fast path hands over to argcomplete: quoting, escapes, comments and
 # expansions need its shell-aware lexer.
 _NEEDS_LEXER = "'\"\\#$`"
@@ -62,6 +60,13 @@ def fast_complete(environ: os._Environ[str] | dict[str, str]) -> bool:
     except Exception:
         candidates = []
     _write(_format(candidates, shell, environ), environ)
+    # The shell asked the program because the names file was missing or stale: the next Tab need not.
+    try:
+        from awsctx import config
+
+        config.keep_tab_names(config.load())
+    except Exception:
+        pass
     return True
 
 
@@ -85,8 +90,8 @@ def _format(candidates: list[str], shell: str, environ: os._Environ[str] | dict[
 def _insertable(candidates: list[str], shell: str, ifs: str) -> list[str]:
     """The candidates the shell can take whole. The shell splits what it reads at IFS (a vertical
     tab for bash and zsh), and fish reads a tab as the start of a description: a name holding one
-    would be offered in pieces, or cut short."""
-    separators = ifs + "\t" if shell == "fish" else ifs
+    would be offered in pieces, or cut short. No shell holds a NUL byte in a word."""
+    separators = ifs + "\t\x00" if shell == "fish" else ifs + "\x00"
     return [candidate for candidate in candidates if not any(char in candidate for char in separators)]
 
 

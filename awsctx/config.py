@@ -10,14 +10,8 @@ from __future__ import annotations
 import os
 import sys
 
-from awsctx import __version__, cachefile, paths
+from awsctx import __version__, paths, profilecache
 from awsctx.errors import UserError
-from awsctx.ini import read_ini, split_words
-
-# What botocore calls the sections that hold profiles, SSO sessions and service settings.
-_PROFILE_PREFIX = "profile"
-_SSO_SESSION_PREFIX = "sso-session"
-_SERVICES_PREFIX = "services"
 
 
 class Origin:
@@ -34,47 +28,101 @@ class Origin:
 
 
 class AwsConfig:
-    """Profiles (config and credentials merged), SSO sessions and service sections."""
+    """Profiles (config and credentials merged), SSO sessions and service sections.
 
-    __slots__ = (
-        "config_path",
-        "credential_names",
-        "credentials_path",
-        "origins",
-        "profiles",
-        "services",
-        "sso_sessions",
-    )
+    Loaded from the cache, nothing is unpacked until asked for: a switch unpacks the one profile it
+    needs, not thousands; `profiles` unpacks them all.
+    """
 
-    def __init__(self, config_path: str, credentials_path: str) -> None:
+    __slots__ = ("_profiles", "_sections", "_store", "config_path", "credentials_path")
+
+    def __init__(self, config_path: str, credentials_path: str, store: profilecache.Profiles) -> None:
         self.config_path = config_path
         self.credentials_path = credentials_path
-        self.profiles: dict[str, dict] = {}
-        self.sso_sessions: dict[str, dict] = {}
-        self.services: dict[str, dict] = {}
-        # Where each profile was first defined: (0 for the config file or 1 for credentials, line).
-        self.origins: dict[str, tuple[int, int]] = {}
-        # The credentials file's sections in file order: the list shows them first.
-        self.credential_names: list[str] = []
+        self._store = store
+        self._profiles: dict[str, dict] | None = None
+        self._sections: tuple[dict, dict] | None = None
+
+    def _reread(self) -> None:
+        """The cache changed under this process (or on the disk): read the files themselves."""
+        self._store = _parse(self.config_path, self.credentials_path)[0]
+
+    @property
+    def profiles(self) -> dict[str, dict]:
+        """Every profile's settings, by name, in the order botocore lists them."""
+        if self._profiles is None:
+            try:
+                self._profiles = self._store.all()
+            except profilecache.Unreadable:
+                self._reread()
+                self._profiles = self._store.all()
+        return self._profiles
+
+    @property
+    def sso_sessions(self) -> dict[str, dict]:
+        return self._both_sections()[0]
+
+    @property
+    def services(self) -> dict[str, dict]:
+        return self._both_sections()[1]
+
+    def _both_sections(self) -> tuple[dict, dict]:
+        if self._sections is None:
+            try:
+                self._sections = self._store.sections()
+            except profilecache.Unreadable:
+                self._reread()
+                self._sections = self._store.sections()
+        return self._sections
+
+    @property
+    def credential_names(self) -> list[str]:
+        """The credentials file's sections in file order: the list shows them first."""
+        try:
+            return self._store.credential_names()
+        except profilecache.Unreadable:
+            self._reread()
+            return self._store.credential_names()
+
+    def names(self) -> list[str]:
+        """Profile names, in the order botocore lists them."""
+        try:
+            return self._store.names()
+        except profilecache.Unreadable:
+            self._reread()
+            return self._store.names()
 
     def listing(self) -> list[str]:
         """Profile names as `awsctx` lists them: the credentials file's first, then the config's."""
         first = dict.fromkeys(self.credential_names)
-        return list(first) + [name for name in self.profiles if name not in first]
+        return list(first) + [name for name in self.names() if name not in first]
 
     def origin(self, name: str) -> Origin | None:
         """Where profile NAME is defined, for messages."""
-        found = self.origins.get(name)
+        try:
+            index = self._store.index(name)
+            found = None if index is None else self._store.origin(index)
+        except profilecache.Unreadable:
+            self._reread()
+            return self.origin(name)
         if found is None:
             return None
         return Origin((self.config_path, self.credentials_path)[found[0]], found[1])
 
     def profile(self, name: str) -> dict:
         """The settings of profile NAME; an error with the closest names when there is none."""
-        try:
-            return self.profiles[name]
-        except KeyError:
-            raise UnknownProfileError(name, list(self.profiles), self.config_path) from None
+        if self._profiles is not None:
+            found = self._profiles.get(name)
+        else:
+            try:
+                index = self._store.index(name)
+                found = None if index is None else self._store.settings(index)
+            except profilecache.Unreadable:
+                self._reread()
+                return self.profile(name)
+        if found is None:
+            raise UnknownProfileError(name, self.names(), self.config_path)
+        return found
 
 
 class UnknownProfileError(UserError):
@@ -98,16 +146,9 @@ class UnknownProfileError(UserError):
         self.close = close
 
 
-# Raised whenever the parsing changes, so that no cache holds what an older parser made of a file.
-_CACHE_FORMAT = 4
-# What the digest of profiles.marshal is made for: no other sealed file passes for it.
-_CACHE_PURPOSE = b"profiles"
 # Settings whose values are secrets: `load` gives `SECRET` in their place, so that no cache holds them.
-SECRET_KEYS = ("aws_secret_access_key", "aws_session_token", "aws_security_token")
-# Not a value the files can hold (a NUL byte): never mistaken for a real secret.
-SECRET = "\x00secret: read it with config.secret()"
-# A file changed this recently may change again within the same timestamp tick unseen: not cached.
-_RACY_SECONDS = 2
+SECRET_KEYS = profilecache.SECRET_KEYS
+SECRET = profilecache.SECRET
 
 
 def load() -> AwsConfig:
@@ -115,20 +156,40 @@ def load() -> AwsConfig:
 
     The result is cached (in awsctx's cache folder, keyed by both files' size, times and inode), so
     that list, switch and Tab read a few hundred kilobytes of marshal data instead of scanning
-    thousands of profiles on every call.
+    thousands of profiles on every call; after an edit, only the sections it changed are parsed
+    again (`profilecache`).
     """
     config_path = paths.config_file()
     credentials_path = paths.credentials_file()
     stats = (_stat(config_path), _stat(credentials_path))
     cache_path = os.path.join(paths.cache_dir(), "profiles.marshal")
-    # The Python version is part of the key because the header rule above depends on it.
-    key = (__version__, _CACHE_FORMAT, sys.version_info[:2], config_path, credentials_path, stats)
-    cached = _read_cache(cache_path, key)
-    if cached is not None:
-        return cached
-    config = _parse(config_path, credentials_path)
-    _write_cache(cache_path, key, config, stats)
-    return config
+    # The Python version is part of the key because the header rule of `ini` depends on it.
+    key = (__version__, profilecache.FORMAT, sys.version_info[:2], config_path, credentials_path, stats)
+    cached = profilecache.cached(cache_path)
+    if cached is not None and cached.key == key:
+        return AwsConfig(config_path, credentials_path, cached)
+    # Stale or missing: read the files, what has not changed since taken from the stale cache.
+    profiles, parts = _parse(config_path, credentials_path, key, cached)
+    if profilecache.write(cache_path, parts, stats):
+        from awsctx import tabnames
+
+        tabnames.write(config_path, credentials_path, stats, profiles.tab_names())
+    return AwsConfig(config_path, credentials_path, profiles)
+
+
+def keep_tab_names(cfg: AwsConfig) -> None:
+    """Write the names file the shells complete from, unless it is up to date: for Tab, which asked
+    the program because it was not."""
+    from awsctx import tabnames
+
+    stats = cfg._store.key[5] if len(cfg._store.key) > 5 else None
+    if stats is None or not profilecache.settled(stats):
+        return
+    if not tabnames.current(cfg.config_path, cfg.credentials_path, stats):
+        try:
+            tabnames.write(cfg.config_path, cfg.credentials_path, stats, cfg._store.tab_names())
+        except profilecache.Unreadable:
+            pass
 
 
 def _stat(path: str) -> tuple[int, int, int, int] | None:
@@ -139,82 +200,15 @@ def _stat(path: str) -> tuple[int, int, int, int] | None:
     return (status.st_mtime_ns, status.st_size, status.st_ino, status.st_ctime_ns)
 
 
-def _read_cache(cache_path: str, key: tuple) -> AwsConfig | None:
-    found = cachefile.unseal(cache_path, _CACHE_PURPOSE)
-    # Sealed by this user's awsctx, so the shape is checked only as far as a bug of its own could break it.
-    if not isinstance(found, tuple) or len(found) != 6 or found[0] != key:
-        return None  # missing, untrusted, corrupt or stale: parse again and replace it
-    _, profiles, sso_sessions, services, origins, credential_names = found
-    if not (
-        isinstance(profiles, dict)
-        and isinstance(sso_sessions, dict)
-        and isinstance(services, dict)
-        and isinstance(origins, dict)
-        and isinstance(credential_names, list)
-    ):
-        return None
-    config = AwsConfig(key[3], key[4])
-    config.profiles, config.sso_sessions, config.services, config.origins = profiles, sso_sessions, services, origins
-    config.credential_names = credential_names
-    return config
-
-
-def _write_cache(cache_path: str, key: tuple, config: AwsConfig, stats: tuple) -> None:
-    import time
-
-    now = time.time_ns()
-    if any(stat is not None and now - stat[0] < _RACY_SECONDS * 1_000_000_000 for stat in stats):
-        return
-    try:
-        cachefile.seal(
-            cache_path,
-            _CACHE_PURPOSE,
-            (key, config.profiles, config.sso_sessions, config.services, config.origins, config.credential_names),
-        )
-    except (OSError, ValueError):
-        pass  # a cache that cannot be written only costs speed
-
-
-def _parse(config_path: str, credentials_path: str, keep_secrets: bool = False) -> AwsConfig:
-    config = AwsConfig(config_path, credentials_path)
-    sections = read_ini(config_path)
-    if sections is not None:
-        for header, (settings, lineno) in sections.items():
-            if header.startswith(_PROFILE_PREFIX):
-                target = config.profiles
-            elif header.startswith(_SSO_SESSION_PREFIX):
-                target = config.sso_sessions
-            elif header.startswith(_SERVICES_PREFIX):
-                target = config.services
-            elif header == "default":
-                # `[default]` is the one profile that needs no `profile ` prefix in this file.
-                config.profiles["default"] = settings
-                config.origins.setdefault("default", (0, lineno))
-                continue
-            else:
-                continue
-            words = split_words(header)
-            if words is None or len(words) != 2:
-                continue  # botocore passes over such headers silently
-            target[words[1]] = settings
-            if target is config.profiles:
-                config.origins.setdefault(words[1], (0, lineno))
-    credentials = read_ini(credentials_path)
-    if credentials is not None:
-        config.credential_names = list(credentials)
-        for name, (settings, lineno) in credentials.items():
-            # Names in the credentials file are taken as they are, with no `profile ` prefix.
-            if name in config.profiles:
-                config.profiles[name].update(settings)
-            else:
-                config.profiles[name] = settings
-                config.origins[name] = (1, lineno)
-    if not keep_secrets:
-        for settings in config.profiles.values():
-            for name in SECRET_KEYS:
-                if name in settings:
-                    settings[name] = SECRET
-    return config
+def _parse(
+    config_path: str,
+    credentials_path: str,
+    key: tuple = (),
+    old: profilecache.Profiles | None = None,
+    keep_secrets: bool = False,
+) -> tuple[profilecache.Profiles, list]:
+    """(the profiles, profiles.marshal's parts): the files read now."""
+    return profilecache.parse(config_path, credentials_path, key, old, keep_secrets)
 
 
 def uses_sso(settings: dict) -> bool:
@@ -227,7 +221,9 @@ def secrets(cfg: AwsConfig, profile: str) -> dict[str, object]:
     `load` keeps only the fact that they are set."""
     if not any(name in cfg.profile(profile) for name in SECRET_KEYS):
         return {}
-    settings = _parse(cfg.config_path, cfg.credentials_path, keep_secrets=True).profiles.get(profile, {})
+    parsed = _parse(cfg.config_path, cfg.credentials_path, keep_secrets=True)[0]
+    index = parsed.index(profile)
+    settings = {} if index is None else parsed.settings(index)
     return {name: settings[name] for name in SECRET_KEYS if name in settings}
 
 

@@ -42,6 +42,12 @@ def read_ini(path: str) -> dict[str, tuple[dict, int]] | None:
     `#`/`;` whole-line comments, indented continuation lines, lower-cased keys, `[DEFAULT]` values
     inherited by every section) followed by botocore's parsing of nested `key =` blocks.
     """
+    text = read_text(path)
+    return None if text is None else parse_text(text, path)
+
+
+def read_text(path: str) -> str | None:
+    """The text of the AWS file `path` (`decode`d); None when it does not exist. The errors of `read_ini`."""
     from awsctx import cachefile
 
     try:
@@ -62,12 +68,17 @@ def read_ini(path: str) -> dict[str, tuple[dict, int]] | None:
         ) from None
     except OSError as error:
         raise ConfigError(path, None, f"cannot be read ({error.strerror})", "check its permissions") from None
-    return parse(data, path)
+    return decode(data, path)
 
 
 def parse(data: bytes, path: str) -> dict[str, tuple[dict, int]]:
     """`read_ini` for bytes already in hand (a file about to be written, checked before it is);
     `path` names the file in messages."""
+    return parse_text(decode(data, path), path)
+
+
+def decode(data: bytes, path: str) -> str:
+    """The file's text as configparser reads it: UTF-8, every line ending made `\\n`."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -79,8 +90,18 @@ def parse(data: bytes, path: str) -> dict[str, tuple[dict, int]]:
         raise ConfigError(
             path, 1, "starts with a byte-order mark, which the AWS CLI rejects", "save the file as UTF-8 without BOM"
         )
-    # Universal newlines, as configparser reads files in text mode.
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if "\r" in text:
+        # Universal newlines, as configparser reads files in text mode.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def parse_text(text: str, path: str) -> dict[str, tuple[dict, int]]:
+    """`parse` for `decode`d text."""
+    lines = text.split("\n")
+    plain = _parse_plain(lines)
+    if plain is not None:
+        return plain
 
     sections: dict[str, tuple[dict, int]] = {}
     defaults: dict[str, str] = {}
@@ -110,9 +131,9 @@ def parse(data: bytes, path: str) -> dict[str, tuple[dict, int]]:
                 multiline.append((current, key, [lineno], [current[key]]))
             else:
                 multiline[-1][2].append(lineno)
-            pieces = multiline[-1][3]
-            pieces.append("\n" * (blank_lines + 1))
-            pieces.append(stripped)
+            value_pieces = multiline[-1][3]
+            value_pieces.append("\n" * (blank_lines + 1))
+            value_pieces.append(stripped)
             blank_lines = 0
             continue
         blank_lines = 0
@@ -199,6 +220,81 @@ def parse(data: bytes, path: str) -> dict[str, tuple[dict, int]]:
     return sections
 
 
+def pieces(text: str) -> list[str]:
+    """`text` cut before every line that starts with `[`: first what comes before such a line (maybe
+    nothing), then each such line with the lines under it. Joined, the pieces are `text` again.
+
+    In a file without `[DEFAULT]` each piece that starts with a header reads the same alone as in the
+    file (a header ends whatever came before it), which lets `config` read again only the pieces
+    an edit changed.
+    """
+    parts = ("\n" + text).split("\n[")
+    found = [parts[0][1:] + "\n" if parts[0] else ""]
+    found += ["[" + part + "\n" for part in parts[1:-1]]
+    if len(parts) > 1:
+        found.append("[" + parts[-1])
+    else:
+        found[0] = text
+    return found
+
+
+def piece_sizes(text: str) -> tuple[list[int], list[int]]:
+    """The length of each of `pieces(text)` and how many newlines it holds, without making them."""
+    parts = ("\n" + text).split("\n[")
+    if len(parts) == 1:
+        return [len(text)], [text.count("\n")]
+    lengths = [len(parts[0])]
+    lengths += [length + 2 for length in map(len, parts[1:-1])]
+    lengths.append(len(parts[-1]) + 1)
+    newlines = [parts[0].count("\n")]
+    newlines += [count + 1 for count in map(str.count, parts[1:-1], ["\n"] * (len(parts) - 2))]
+    newlines.append(parts[-1].count("\n"))
+    return lengths, newlines
+
+
+def _parse_plain(lines: list[str]) -> dict[str, tuple[dict, int]] | None:
+    """`parse` for files made only of `[section]` headers, `key = value` lines, comments and empty
+    lines, none of them indented: what tools write and most people keep, in about half the time of
+    the general loop below. None for anything else (an indented line, `[DEFAULT]`, an error): the
+    general loop reads that file, and says what is wrong with it."""
+    sections: dict[str, tuple[dict, int]] = {}
+    current: dict | None = None
+    intern = sys.intern
+    lineno = 0
+    for line in lines:
+        lineno += 1
+        if not line:
+            continue
+        first = line[0]
+        # Whitespace first (an indented line, continuing a value) or a control character: not plain.
+        if first <= " " or (first >= "\x80" and first.isspace()):
+            return None
+        if first == "#" or first == ";":
+            continue
+        if first == "[":
+            closing = _HEADER_END(line, "]")
+            if closing < 2:
+                return None
+            header = line[1:closing]
+            if header == _CONFIGPARSER_DEFAULTS or header in sections:
+                return None
+            current = {}
+            sections[header] = (current, lineno)
+            continue
+        if current is None:
+            return None
+        equals = line.find("=")
+        colon = line.find(":", 0, equals) if equals >= 0 else line.find(":")
+        delimiter = colon if colon >= 0 else equals
+        if delimiter <= 0:
+            return None
+        key = intern(line[:delimiter].rstrip().lower())
+        if key in current:
+            return None
+        current[key] = intern(line[delimiter + 1 :].strip())
+    return sections
+
+
 def _header_of(sections: dict[str, tuple[dict, int]], settings: dict) -> str:
     return next(header for header, (found, _) in sections.items() if found is settings)
 
@@ -263,8 +359,9 @@ def split_words(text: str) -> list[str] | None:
     botocore names profiles this way: `[profile "my name"]` is the profile `my name`.
     """
     if text.isprintable() and "'" not in text and '"' not in text and "\\" not in text:
-        # No quoting and no whitespace but spaces: the common case, without the character loop.
-        return [word for word in text.split(" ") if word]
+        # No quoting and no whitespace but spaces (printable text holds no other): the common case,
+        # without the character loop.
+        return text.split()
     words: list[str] = []
     token = ""
     state = " "  # " " between words, "a" in a word, a quote char inside quotes

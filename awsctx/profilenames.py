@@ -16,11 +16,11 @@ def matching(prefix: str, with_commands: bool, sso_only: bool = False) -> list[s
     `sso_only`: just the profiles that log in to IAM Identity Center themselves."""
     names = list(COMMANDS) if with_commands else []
     try:
-        profiles = config.load().profiles
+        loaded = config.load()
         if sso_only:
-            names.extend(name for name, settings in profiles.items() if config.uses_sso(settings))
+            names.extend(name for name, settings in loaded.profiles.items() if config.uses_sso(settings))
         else:
-            names.extend(profiles)
+            names.extend(loaded.names())
     except UserError:
         pass  # Tab on a broken config offers no profiles; the next command says what is wrong
     # dict keeps the order and drops a profile named like a command.

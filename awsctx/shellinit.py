@@ -6,21 +6,82 @@ import os
 import re
 import sys
 
-from awsctx import envvars, paths, promptdef, refreshtime, shells
+from awsctx import envvars, paths, promptdef, refreshtime, shells, tabnames
 from awsctx.commands import table as commands
 from awsctx.errors import UserError
 
-# Run by the integration on every call. `python -c` skips the console-script wrapper (which imports
-# `re`); the current folder is dropped from sys.path so that a folder named `awsctx` there is never
-# imported in place of this package.
-_BOOTSTRAP = 'import sys;"" in sys.path[:1] and sys.path.pop(0);from awsctx.main import main;sys.exit(main())'
+# Run by the integration on every call: `python -I -S -c`, with sys.path set to the folders this
+# installation's code lives in. `-S` skips `site`, which costs a quarter of the interpreter's start
+# (it reads every .pth file of site-packages); `-I` keeps PYTHON* variables, the user's site folder
+# and the current folder out, so that a folder named `awsctx` there is never imported in place of
+# this package. `-c` skips the console-script wrapper (which imports `re`).
+_ISOLATED_BOOTSTRAP = "import sys;sys.path+={folders!r};from awsctx.main import run_for_shell;run_for_shell()"
+# Where the folders cannot be told for sure (a source checkout, a dependency only `site` knows how to
+# find): the interpreter as the console script starts it, the current folder dropped from sys.path.
+_BOOTSTRAP = 'import sys;"" in sys.path[:1] and sys.path.pop(0);from awsctx.main import run_for_shell;run_for_shell()'
+# The distribution, the extras whose requirements awsctx imports at run time, and the top-level
+# modules the isolated interpreter must find where this one finds them.
+_DISTRIBUTION = "awsctx-shell"
+_RUNTIME_EXTRAS = ("keyring",)
+_CHECKED_MODULES = ("awsctx", "botocore", "boto3", "argcomplete", "shellingham")
+_REQUIREMENT_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+_EXTRA_MARKER = re.compile(r"""extra\s*==\s*['"]([^'"]*)['"]""")
 
 
 def program_command() -> list[str]:
     """The words that run this very awsctx, whatever PATH holds later."""
-    if sys.executable:
+    if not sys.executable:
+        return [os.path.abspath(sys.argv[0])]
+    folders = code_folders()
+    if folders is None:
         return [sys.executable, "-c", _BOOTSTRAP]
-    return [os.path.abspath(sys.argv[0])]
+    return [sys.executable, "-I", "-S", "-c", _ISOLATED_BOOTSTRAP.format(folders=folders)]
+
+
+def code_folders() -> list[str] | None:
+    """The folders that hold awsctx and the distributions it requires (theirs too, and the optional
+    ones that are installed), as this interpreter finds them; None when they cannot be told for sure:
+    awsctx run from a source tree, or a module the isolated interpreter would find elsewhere (an
+    editable install that only a .pth file of `site` points to)."""
+    from importlib import machinery, metadata, util
+
+    try:
+        folders = [os.path.dirname(os.path.dirname(os.path.abspath(__file__)))]
+        seen: set[str] = set()
+        pending = [(_DISTRIBUTION, True)]
+        while pending:
+            name, own = pending.pop()
+            key = re.sub(r"[-_.]+", "-", name).lower()
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                distribution = metadata.distribution(name)
+            except metadata.PackageNotFoundError:
+                if own:
+                    return None
+                continue  # an optional requirement that is not installed, or one for another platform
+            if not own:
+                folder = str(distribution.locate_file(""))
+                if not os.path.isabs(folder):
+                    return None
+                if folder not in folders:
+                    folders.append(folder)
+            for requirement in distribution.requires or ():
+                extra = _EXTRA_MARKER.search(requirement)
+                if extra is not None and not (own and extra.group(1) in _RUNTIME_EXTRAS):
+                    continue  # test and development extras: never imported by awsctx
+                found = _REQUIREMENT_NAME.match(requirement)
+                if found:
+                    pending.append((found.group(1), False))
+        for module in _CHECKED_MODULES:
+            here = util.find_spec(module)
+            there = machinery.PathFinder.find_spec(module, folders)
+            if here is None or there is None or here.origin != there.origin:
+                return None
+    except (OSError, ValueError, ImportError):
+        return None
+    return folders
 
 
 def template_path(name: str) -> str:
@@ -60,6 +121,10 @@ class _Dialect:
         """promptdef.BIDI_CONTROLS, as the renderer lists them."""
         raise NotImplementedError
 
+    def bracket(self, characters: str) -> str:
+        """The inside of a bracket expression matching any of `characters`, each literal."""
+        raise NotImplementedError
+
 
 class _Bash(_Dialect):
     """bash reads a variable as `$X` (its hook turns nounset off: `$X` costs a third of `${X-}`)."""
@@ -79,6 +144,16 @@ class _Bash(_Dialect):
             "$'" + "".join(f"\\x{byte:02x}" for byte in char.encode("utf-8")) + "'" for char in promptdef.BIDI_CONTROLS
         )
 
+    def bracket(self, characters: str) -> str:
+        """The inside of a bracket expression (`*[...]*`) matching any of `characters`, each literal:
+        one ANSI-C quoted string (quoted, nothing in it is special to the pattern)."""
+        escaped = {"\\": "\\\\", "'": "\\'"}
+        return (
+            "$'"
+            + "".join(escaped.get(char, char) if char.isprintable() else f"\\{ord(char):03o}" for char in characters)
+            + "'"
+        )
+
 
 class _Zsh(_Bash):
     """zsh shares bash's renderer; its hook keeps the user's nounset, so it reads `${X-}`."""
@@ -90,6 +165,10 @@ class _Zsh(_Bash):
 
 
 class _Fish(_Dialect):
+    def bracket(self, characters: str) -> str:
+        """Members of a regular expression's character class."""
+        return "".join(f"\\x{ord(char):02x}" for char in characters)
+
     def marks(self) -> str:
         """A list."""
         return " ".join(_hex(p.mark) for p in promptdef.PLACEHOLDERS)
@@ -143,6 +222,22 @@ def _tokens(shell: str, place: bool, folders: bool) -> dict[str, str]:
         "PLACEHOLDER_VALUES": " ".join(dialect.value(p) for p in placeholders),
         "MARK_PLACEHOLDERS": "\n".join(dialect.mark_placeholder(p) for p in placeholders),
         "BIDI_CONTROLS": dialect.bidi_controls(),
+        # The files Tab completes profile names from (awsctx/tabnames.py).
+        "NAMES_FILE": shells.quote(shell, tabnames.NAMES_FILE),
+        "NAMES_BASH_FILE": shells.quote(shell, tabnames.BASH_NAMES_FILE),
+        "NAMES_BASH_SECTIONS": " ".join(tabnames.BASH_SECTIONS),
+        "NAMES_ESCAPED": dialect.bracket(tabnames.BASH_SPECIAL + tabnames.EXTRA_SPECIAL),
+        # Names to copy to COMPREPLY beyond which one slice costs less than one by one.
+        "NAMES_SLICE": "200",
+        "NAMES_MAGIC": shells.quote(shell, tabnames.MAGIC),
+        "NAMES_MAGIC_REGEX": shells.quote(shell, re.escape(tabnames.MAGIC)),
+        "NAMES_STAMP_REGEX": shells.quote(shell, re.escape(tabnames.STAMP_PREFIX)),
+        "NAMES_STAMP": shells.quote(shell, tabnames.STAMP_PREFIX),
+        "NAMES_NO_FILE": shells.quote(shell, tabnames.NO_FILE),
+        "NAMES_TAG_CLASS_FIRST": tabnames.tags(shell, after_use=False).replace(" ", ""),
+        "NAMES_TAG_CLASS_USE": tabnames.tags(shell, after_use=True).replace(" ", ""),
+        "NAMES_TAGS_FIRST": shells.quote(shell, tabnames.tags(shell, after_use=False)),
+        "NAMES_TAGS_USE": shells.quote(shell, tabnames.tags(shell, after_use=True)),
     }
     # The variables awsctx names: @AWSCTX_VAR_ACCOUNT_ID@ is envvars.ACCOUNT_ID's name, and
     # @AWSCTX_REF_ACCOUNT_ID@ its value as the prompt hook reads it.

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """How long awsctx's everyday paths take, against the cost of starting Python at all.
 
-Every figure is taken inside one long-lived bash process that has loaded `eval "$(awsctx init bash)"`
-(so bash start-up is never counted), with $EPOCHREALTIME read just before and after each call. The
-baseline, `python -c pass` with the same interpreter, is timed the same way in the same rounds, the
-order shuffled every round, so that machine noise weighs on both alike. Each case is compared with
-that baseline: awsctx cannot cost less than one interpreter start, so the ratio is what it adds.
+Every figure is taken inside one long-lived process of the case's shell (bash for most; Tab in zsh
+and fish too) that has loaded `awsctx init SHELL` (so its start-up is never counted), with the
+shell's clock read just before and after each call. The baselines, `python -c pass` and `python -I
+-S -c pass` (the integration's own start) with the same interpreter, are timed by each driver the
+same way in the same rounds, the order shuffled every round, so that machine noise weighs on all
+alike. Each case is compared with both: awsctx cannot cost less than one interpreter start, so the
+ratios are what it adds (Tab on a profile name starts no interpreter: its ratio is below 1).
 
 Throw-away homes (200 and 5,000 profiles) are written to a temporary folder removed afterwards;
 HOME, XDG_CACHE_HOME, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE point into them for every
@@ -28,6 +30,7 @@ import math
 import os
 import platform
 import random
+import re
 import shlex
 import shutil
 import statistics
@@ -46,10 +49,11 @@ from sso_bench import closed_port_url
 
 @dataclasses.dataclass(frozen=True)
 class Case:
-    """One row of the report: a bash snippet timed inside the driver, in the home of `profiles` profiles
-    (`home=SSO_HOME`: the one `awsctx sso sync` writes, of 3,000 SSO profiles).
+    """One row of the report: a snippet timed inside the driver of its `shell` (bash unless said), in
+    the home of `profiles` profiles (`home=SSO_HOME`: the one `awsctx sso sync` writes, of 3,000 SSO
+    profiles).
 
-    The snippets run inside a bash function of the driver, in this order for every timed call:
+    The snippets run inside a function of the driver, in this order for every timed call:
     `before` (untimed; `local` works here), `command` (timed), `check` (untimed; a non-zero status
     fails the case, and BENCH_WHY may say why). `setup` runs once, before any timing. `command` must
     succeed (status 0, pipefail on). Its stdout goes to /dev/null unless it redirects it; the last
@@ -85,6 +89,8 @@ class Case:
     env: tuple[tuple[str, str], ...] = ()
     # Profiles whose credentials are fetched once before timing, from a local STS (moto).
     warm: tuple[str, ...] = ()
+    # The shell whose driver runs it (its snippets are in that shell's language): bash, zsh or fish.
+    shell: str = "bash"
 
     @property
     def home_key(self) -> tuple[str, int]:
@@ -101,12 +107,27 @@ KEYRING_HOME = "keyring"
 SIZES = (200, 5000)
 TAB_PREFIX = "team1"
 
-BASELINE = Case(
-    name="python -c pass",
-    profiles=SIZES[0],
-    command='"$BENCH_PYTHON" -c pass',
-    note="the baseline",
-)
+SHELLS = ("bash", "zsh", "fish")
+
+
+def _baselines(shell: str) -> tuple[Case, Case]:
+    """The two floors each driver times in its own rounds: the interpreter as a console script
+    starts it, and in isolated mode without `site`, as the integration starts it."""
+    python = "$BENCH_PYTHON" if shell == "fish" else '"$BENCH_PYTHON"'
+    return (
+        Case(name="python -c pass", profiles=SIZES[0], command=f"{python} -c pass", note="the baseline", shell=shell),
+        Case(
+            name="python -I -S -c pass",
+            profiles=SIZES[0],
+            command=f"{python} -I -S -c pass",
+            note="isolated, without site: the integration's floor",
+            shell=shell,
+        ),
+    )
+
+
+BASELINES = {shell: _baselines(shell) for shell in SHELLS}
+BASELINE = BASELINES["bash"][0]
 
 # List: the shell function runs the program directly when stdout is not a terminal. Piped into
 # `cat` (whose start is counted, about a millisecond): a bash builtin reader such as mapfile would
@@ -242,6 +263,36 @@ def _tab(prefix: str) -> Case:
 
 _TAB = _tab(TAB_PREFIX)
 
+# Tab in zsh: the completion function, called with `words` and `CURRENT` as the completion system
+# sets them; `_wanted` (which would run compadd, as a real Tab does) stands in to take the candidates.
+_TAB_ZSH = Case(
+    name="Tab",
+    profiles=0,
+    shell="zsh",
+    setup='_wanted() { __bench_taken=("${(@P)${@[-1]}}"); }\n_describe() { __bench_taken+=("${(@P)4}"); }',
+    before=f"words=(awsctx {TAB_PREFIX}) CURRENT=2 __bench_taken=()",
+    command="__awsctx_complete",
+    check=(
+        'BENCH_WHY="${#__bench_taken} candidates, first: ${__bench_taken[1]-none}"\n'
+        f"(( ${{#__bench_taken}} > 0 )) && [[ ${{__bench_taken[1]}} == {TAB_PREFIX}* ]] || return 1\n"
+        f'BENCH_INFO="awsctx {TAB_PREFIX}<Tab>: ${{#__bench_taken}} candidates"'
+    ),
+    note="compadd not run",
+)
+# Tab in fish: its completion machinery as Tab runs it (`complete -C`).
+_TAB_FISH = Case(
+    name="Tab",
+    profiles=0,
+    shell="fish",
+    command=f"set -g __bench_found (complete -C 'awsctx {TAB_PREFIX}')",
+    check=(
+        'set -g BENCH_WHY (count $__bench_found)" candidates, first: $__bench_found[1]"\n'
+        f"test (count $__bench_found) -gt 0; and string match -q '{TAB_PREFIX}*' -- $__bench_found[1]; or return 1\n"
+        f'set -g BENCH_INFO "awsctx {TAB_PREFIX}<Tab>: "(count $__bench_found)" candidates"'
+    ),
+    note="complete -C",
+)
+
 # `awsctx process NAME` as an SDK runs it: the program itself, not the shell function; its JSON
 # checked. In the SSO home the credentials were fetched once beforehand and the endpoints point at
 # a closed port, so only a cache hit can succeed.
@@ -277,6 +328,22 @@ _LONG_BLOCK = Case(
 )
 
 
+# The first switch after the config changes: before each call the config is replaced by one of
+# two copies that differ in one profile's region (near the middle of the file), dated back so that
+# awsctx caches what it reads, as it would a file edited a while before the switch.
+_EDITED_SETUP = """\
+cp "$AWS_CONFIG_FILE" "$BENCH_OUT.a"
+__bench_line=$(grep -n '^region = ' "$BENCH_OUT.a" | sed -n "$(( $(grep -c '^region = ' "$BENCH_OUT.a") / 2 ))p")
+__bench_line=${__bench_line%%:*}
+sed "${__bench_line}s/.*/region = sa-east-1/" "$BENCH_OUT.a" >"$BENCH_OUT.b"
+cmp -s "$BENCH_OUT.a" "$BENCH_OUT.b" && { echo 'the edited copy is the same' >&2; return 1; }
+true"""
+_EDIT_BEFORE = """\
+if (( BENCH_ITER % 2 )); then cp "$BENCH_OUT.b" "$AWS_CONFIG_FILE"; else cp "$BENCH_OUT.a" "$AWS_CONFIG_FILE"; fi
+touch -d "@$(( EPOCHSECONDS - 86400 ))" -- "$AWS_CONFIG_FILE"
+"""
+
+
 def _at(case: Case, profiles: int, target: float | None = None, **changes: str) -> Case:
     """A case template above (profiles=0) placed in the home of `profiles` profiles."""
     return dataclasses.replace(case, profiles=profiles, target=target, **changes)
@@ -289,23 +356,36 @@ CASES: list[Case] = [
     _at(_LIST, 200),
     _at(_LIST, 5000),
     _at(_SWITCH, 200),
-    _at(_SWITCH, 5000, target=3.0),
+    _at(_SWITCH, 5000, target=1.5),
     _at(
         _SWITCH,
         5000,
-        name="switch, cold",
+        name="switch, no cache",
         before=_SWITCH_BEFORE + '\nexport XDG_CACHE_HOME="$HOME/.cache-cold"; rm -rf "$XDG_CACHE_HOME"',
-        note="awsctx cache removed before each call",
+        note="awsctx's cache folder removed before each call",
     ),
-    _at(_SWITCH_CACHED, 5000, target=3.0),
+    _at(
+        _SWITCH,
+        5000,
+        name="switch, after an edit",
+        setup=_EDITED_SETUP,
+        before=_SWITCH_BEFORE + "\n" + _EDIT_BEFORE,
+        target=2.5,
+        note="one profile's region edited before each call",
+    ),
+    _at(_SWITCH_CACHED, 5000, target=1.5),
     _at(_SWITCH_MFA_SESSION, 5000, target=2.0),
     _at(_TAB, 200),
-    _at(_TAB, 5000, target=3.0),
+    _at(_TAB, 5000, target=0.5),
+    _at(_TAB_ZSH, 200),
+    _at(_TAB_ZSH, 5000, target=0.5),
+    _at(_TAB_FISH, 200),
+    _at(_TAB_FISH, 5000, target=0.5),
     _at(_LONG_BLOCK, 200),
     # The home `awsctx sso sync` writes: 1,000 accounts x 3 roles (sso_bench.py), the same targets.
     _at(_LIST, SSO_PROFILES, target=3.0, home=SSO_HOME, name="list, synced"),
-    _at(_SWITCH, SSO_PROFILES, target=3.0, home=SSO_HOME, name="switch, synced", note="credentials cached"),
-    dataclasses.replace(_tab("acct-01"), profiles=SSO_PROFILES, target=3.0, home=SSO_HOME, name="Tab, synced"),
+    _at(_SWITCH, SSO_PROFILES, target=1.5, home=SSO_HOME, name="switch, synced", note="credentials cached"),
+    dataclasses.replace(_tab("acct-01"), profiles=SSO_PROFILES, target=0.5, home=SSO_HOME, name="Tab, synced"),
     dataclasses.replace(
         _PROCESS,
         profiles=SSO_PROFILES,
@@ -576,6 +656,212 @@ def driver_script(cases: list[Case], homes: dict[tuple[str, int], Home], scratch
 
 
 # ---------------------------------------------------------------------------------------------------
+# The zsh and fish drivers: the same protocol, for the cases that run in those shells
+# ---------------------------------------------------------------------------------------------------
+
+_ZSH_HEAD = r"""
+# Generated by benchmarks/bench.py: the bash driver's protocol, on fd 3.
+exec 3>&1 1>/dev/null </dev/null
+zmodload zsh/datetime
+setopt pipefail
+typeset -A __bench_failed
+__bench_fail() {
+    [[ $1 == -1 ]] || __bench_failed[$1]=1
+    print -r -- "F $1 ${2//$'\n'/ }" >&3
+}
+__bench_stderr() {
+    local line
+    for line in "${(@f)$(<$BENCH_SCRATCH/case$1.err)}"; do print -r -- "E $1 $line" >&3; done
+}
+__bench_go() {
+    [[ -z ${__bench_failed[$1]-} ]] || return 0
+    "__bench_run_$1" "$2" 2>"$BENCH_SCRATCH/case$1.err" || __bench_stderr "$1"
+}
+__bench_set_up() {
+    "__bench_setup_$1" 2>"$BENCH_SCRATCH/case$1.err" || { __bench_fail "$1" "its setup failed"; __bench_stderr "$1"; }
+}
+__bench_init=$("$BENCH_AWSCTX" init zsh) || { __bench_fail -1 "\`$BENCH_AWSCTX init zsh\` failed"; exit 1; }
+eval "$__bench_init" || { __bench_fail -1 "the code printed by \`$BENCH_AWSCTX init zsh\` failed"; exit 1; }
+"""
+
+_ZSH_CASE = r"""
+__bench_setup_{i}() {{
+{env}
+{setup}
+}}
+__bench_run_{i}() {{
+    BENCH_ITER=$1 BENCH_INFO= BENCH_WHY=
+{env}
+{before}
+    local -a __bench_t0=($epochtime) __bench_t1
+{command}
+    local __bench_rc=$?
+    __bench_t1=($epochtime)
+    if (( __bench_rc != 0 )); then
+        __bench_fail {i} "the command exited with status $__bench_rc"
+        return 1
+    fi
+    if ! __bench_check_{i}; then
+        __bench_fail {i} "its check failed${{BENCH_WHY:+: $BENCH_WHY}}"
+        return 1
+    fi
+    local __bench_tag=R
+    (( $1 >= 0 )) || __bench_tag=W
+    local __bench_us=$(( (__bench_t1[1] - __bench_t0[1]) * 1000000 + (__bench_t1[2] - __bench_t0[2]) / 1000 ))
+    print -r -- "$__bench_tag {i} $1 $__bench_us" >&3
+    [[ -z $BENCH_INFO ]] || print -r -- "I {i} ${{BENCH_INFO//$'\n'/ }}" >&3
+}}
+__bench_check_{i}() {{
+{check}
+}}
+"""
+
+# fish has no clock of its own: the `time` keyword reports each call on fish's stderr, after a
+# marker line (T CASE ITER) the driver writes there; the other lines go to stdout.
+_FISH_HEAD = r"""
+# Generated by benchmarks/bench.py.
+set -g __bench_failed
+function __bench_fail
+    contains -- $argv[1] -1; or set -ga __bench_failed $argv[1]
+    echo "F $argv[1] "(string replace -a \n ' ' -- $argv[2..-1])
+end
+function __bench_stderr
+    for line in (cat $BENCH_SCRATCH/case$argv[1].err)
+        echo "E $argv[1] $line"
+    end
+end
+function __bench_set_up
+    __bench_setup_$argv[1] 2>$BENCH_SCRATCH/case$argv[1].err
+    or begin
+        __bench_fail $argv[1] "its setup failed"
+        __bench_stderr $argv[1]
+    end
+end
+$BENCH_AWSCTX init fish | source; or begin
+    __bench_fail -1 "`$BENCH_AWSCTX init fish` failed"
+    exit 1
+end
+"""
+
+_FISH_CASE = r"""
+function __bench_setup_{i}
+{env}
+{setup}
+end
+function __bench_command_{i}
+{command}
+end
+function __bench_check_{i}
+{check}
+end
+function __bench_go_{i}
+    contains -- {i} $__bench_failed; and return 0
+    set -g BENCH_ITER $argv[1]
+    set -g BENCH_INFO ''
+    set -g BENCH_WHY ''
+{env}
+{before}
+    echo "T {i} $argv[1]" >&2
+    time __bench_command_{i} 2>$BENCH_SCRATCH/case{i}.err
+    set -l __bench_rc $status
+    if test $__bench_rc -ne 0
+        __bench_fail {i} "the command exited with status $__bench_rc"
+        __bench_stderr {i}
+        return 1
+    end
+    if not __bench_check_{i}
+        __bench_fail {i} "its check failed: $BENCH_WHY"
+        return 1
+    end
+    test -z "$BENCH_INFO"; or echo "I {i} $BENCH_INFO"
+end
+"""
+
+
+def _fish_quote(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _case_variables(case: Case, index: int, homes: dict[tuple[str, int], Home], scratch: Path) -> dict[str, str]:
+    return {**homes[case.home_key].environment(), **dict(case.env), "BENCH_OUT": str(scratch / f"case{index}.out")}
+
+
+def _rounds(count: int, runs: int, seed: int, call: str, mark: str) -> list[str]:
+    """One warm-up call of each case, then `runs` rounds, each in a new order."""
+    order = list(range(count))
+    shuffler = random.Random(seed)
+    lines = [mark.format(round=-1), *(call.format(i=index, round=-1) for index in order)]
+    for iteration in range(runs):
+        shuffler.shuffle(order)
+        lines.append(mark.format(round=iteration))
+        lines += [call.format(i=index, round=iteration) for index in order]
+    return lines
+
+
+def zsh_driver_script(
+    cases: list[Case], homes: dict[tuple[str, int], Home], scratch: Path, runs: int, seed: int
+) -> str:
+    parts = [_ZSH_HEAD]
+    for index, case in enumerate(cases):
+        variables = _case_variables(case, index, homes, scratch)
+        parts.append(
+            _ZSH_CASE.format(
+                i=index,
+                env=_indent(_exports(variables)),
+                setup=_indent(case.setup),
+                before=_indent(case.before),
+                command=_indent(case.command),
+                check=_indent(case.check),
+            )
+        )
+    parts += [f"__bench_set_up {index}" for index in range(len(cases))]
+    parts += _rounds(len(cases), runs, seed, "__bench_go {i} {round}", "print 'N {round}' >&3")
+    return "\n".join(parts) + "\n"
+
+
+def fish_driver_script(
+    cases: list[Case], homes: dict[tuple[str, int], Home], scratch: Path, runs: int, seed: int
+) -> str:
+    parts = [_FISH_HEAD]
+    for index, case in enumerate(cases):
+        variables = _case_variables(case, index, homes, scratch)
+        exports = "\n".join(f"set -gx {name} {_fish_quote(value)}" for name, value in variables.items())
+        parts.append(
+            _FISH_CASE.format(
+                i=index,
+                env=_indent(exports),
+                setup=_indent(case.setup or "true"),
+                before=_indent(case.before or "true"),
+                command=_indent(case.command),
+                check=_indent(case.check or "true"),
+            )
+        )
+    parts += [f"__bench_set_up {index}" for index in range(len(cases))]
+    parts += _rounds(len(cases), runs, seed, "__bench_go_{i} {round}", "echo 'N {round}'")
+    return "\n".join(parts) + "\n"
+
+
+_FISH_TIME = re.compile(r"Executed in\s+([0-9.]+)\s+(micros|millis|secs|mins)")
+_FISH_UNITS = {"micros": 1, "millis": 1_000, "secs": 1_000_000, "mins": 60_000_000}
+
+
+def fish_samples(log: str, results: list[Result]) -> None:
+    """The times of the calls, from what `time` wrote after each marker on fish's stderr."""
+    case = None
+    for line in log.splitlines():
+        if line.startswith("T "):
+            _, index, iteration = line.split()
+            case = (int(index), int(iteration))
+            continue
+        found = _FISH_TIME.search(line)
+        if found and case is not None:
+            index, iteration = case
+            if iteration >= 0 and not results[index].error:
+                results[index].samples_us[iteration] = round(float(found.group(1)) * _FISH_UNITS[found.group(2)])
+            case = None
+
+
+# ---------------------------------------------------------------------------------------------------
 # Running and reporting
 # ---------------------------------------------------------------------------------------------------
 
@@ -621,20 +907,14 @@ def _driver_environment() -> dict[str, str]:
 _NOT_RUN = "not run: the driver stopped"
 
 
-def run_driver(
-    bash: str, script: Path, log: Path, environment: dict[str, str], results: list[Result], runs: int
-) -> list[str]:
-    """Run the driver, filling `results`; the driver-level errors."""
+def run_driver(argv: list[str], log: Path, environment: dict[str, str], results: list[Result], runs: int) -> list[str]:
+    """Run a driver (`argv`), filling `results`; the driver-level errors."""
     errors: list[str] = []
     progress = sys.stderr.isatty()
+    name = Path(argv[0]).name
     with log.open("wb") as log_file:
         process = subprocess.Popen(
-            [bash, "--noprofile", "--norc", str(script)],
-            stdout=subprocess.PIPE,
-            stderr=log_file,
-            stdin=subprocess.DEVNULL,
-            env=environment,
-            text=True,
+            argv, stdout=subprocess.PIPE, stderr=log_file, stdin=subprocess.DEVNULL, env=environment, text=True
         )
         assert process.stdout is not None
         try:
@@ -644,7 +924,7 @@ def run_driver(
                     if progress:
                         round_number = int(rest) + 1
                         label = "warm-up" if round_number == 0 else f"round {round_number}/{runs}"
-                        sys.stderr.write(f"\r  {label}   ")
+                        sys.stderr.write(f"\r  {name}: {label}   ")
                         sys.stderr.flush()
                     continue
                 index_text, _, payload = rest.partition(" ")
@@ -662,16 +942,18 @@ def run_driver(
                     round_text, _, microseconds = payload.partition(" ")
                     results[index].samples_us[int(round_text)] = int(microseconds)
                 elif kind != "W":
-                    errors.append(f"unexpected line from the driver: {line.strip()!r}")
+                    errors.append(f"unexpected line from the {name} driver: {line.strip()!r}")
         except BaseException:
             process.kill()
             raise
         finally:
             status = process.wait()
         if progress:
-            sys.stderr.write("\r" + " " * 30 + "\r")
+            sys.stderr.write("\r" + " " * 40 + "\r")
+    if name == "fish":
+        fish_samples(log.read_text(encoding="utf-8", errors="replace"), results)
     if status != 0:
-        errors.append(f"the bash driver exited with status {status}")
+        errors.append(f"the {name} driver exited with status {status}")
     for result in results:
         if not result.error and len(result.samples_us) != runs:
             result.error = _NOT_RUN if errors else f"{len(result.samples_us)} of {runs} calls were timed"
@@ -680,6 +962,14 @@ def run_driver(
 
 def _ms(value: float) -> str:
     return f"{value:.1f}"
+
+
+def baselines_of(result: Result, results: list[Result]) -> tuple[Result, Result]:
+    """The `python -c pass` and `python -I -S -c pass` timed by the same driver as `result`."""
+    shell = result.case.shell
+    base, isolated = BASELINES[shell]
+    found = {other.case: other for other in results if other.case.shell == shell}
+    return found[base], found[isolated]
 
 
 def verdict(result: Result, baseline: Result) -> tuple[float | None, str]:
@@ -693,29 +983,51 @@ def verdict(result: Result, baseline: Result) -> tuple[float | None, str]:
     return ratio, "PASS" if ratio <= result.case.target else "MISS"
 
 
-def table(results: list[Result], baseline: Result) -> str:
-    header = ("case", "profiles", "median ms", "min ms", "p90 ms", "x base", "target", "result", "notes")
+def _isolated_ratio(result: Result, isolated: Result) -> float | None:
+    if result.error or isolated.error or not result.samples_us or not isolated.samples_us:
+        return None
+    return result.ratio_to(isolated)
+
+
+def table(results: list[Result]) -> str:
+    header = (
+        "case",
+        "shell",
+        "profiles",
+        "median ms",
+        "min ms",
+        "p90 ms",
+        "x base",
+        "x -I -S",
+        "target",
+        "result",
+        "notes",
+    )
     rows: list[tuple[str, ...]] = []
     for result in results:
         case = result.case
+        baseline, isolated = baselines_of(result, results)
         ratio, status = verdict(result, baseline)
+        ratio_isolated = _isolated_ratio(result, isolated)
         notes = "; ".join(part for part in (case.note, result.info) if part) if not result.error else "see below"
         timed = bool(result.samples_us) and not result.error
         rows.append(
             (
                 case.name,
-                "-" if case is BASELINE else f"{case.profiles:,}",
+                case.shell,
+                "-" if case in BASELINES[case.shell] else f"{case.profiles:,}",
                 _ms(result.median_ms()) if timed else "-",
                 _ms(result.min_ms()) if timed else "-",
                 _ms(result.p90_ms()) if timed else "-",
                 f"{ratio:.2f}" if ratio is not None else "-",
+                f"{ratio_isolated:.2f}" if ratio_isolated is not None else "-",
                 f"<= {case.target:g}x" if case.target is not None else "",
                 status,
                 notes,
             )
         )
     widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
-    right = {1, 2, 3, 4, 5}
+    right = {2, 3, 4, 5, 6, 7}
 
     def line(row: tuple[str, ...]) -> str:
         cells = [
@@ -745,7 +1057,8 @@ def _default_awsctx(python: str) -> str | None:
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Time awsctx's list, switch and Tab inside bash, against `python -c pass`."
+        description="Time awsctx's list, switch and Tab inside bash (Tab in zsh and fish too), against"
+        " `python -c pass` and `python -I -S -c pass`."
     )
     parser.add_argument("--runs", type=int, default=30, help="timed calls of each case (default 30)")
     parser.add_argument("--json", metavar="PATH", help="also write the figures to PATH")
@@ -753,7 +1066,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         "--python", default=sys.executable, help="interpreter of the baseline (default: the one running this)"
     )
     parser.add_argument("--awsctx", help="the awsctx program (default: beside --python, else on PATH)")
-    parser.add_argument("--bash", default=shutil.which("bash") or "bash", help="bash to run the driver with")
+    parser.add_argument("--bash", default=shutil.which("bash") or "bash", help="bash to run its driver with")
+    parser.add_argument("--zsh", default=shutil.which("zsh") or "zsh", help="zsh to run its driver with")
+    parser.add_argument("--fish", default=shutil.which("fish") or "fish", help="fish to run its driver with")
     parser.add_argument("--seed", type=int, default=1, help="seed of the order of calls within a round")
     parser.add_argument("--keep", action="store_true", help="keep the generated homes and driver; print where")
     parser.add_argument(
@@ -785,9 +1100,16 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(argv)
-    cases = [BASELINE, *(case for case in CASES if not (arguments.no_sso and case.home == SSO_HOME))]
+    cases = [case for case in CASES if not (arguments.no_sso and case.home == SSO_HOME)]
     if arguments.case:
-        cases = [cases[0], *(case for case in cases[1:] if case.name.startswith(tuple(arguments.case)))]
+        cases = [case for case in cases if case.name.startswith(tuple(arguments.case))]
+    # Each driver times the two baselines in its own rounds; bash's always runs.
+    cases = [
+        case
+        for shell in SHELLS
+        if shell == "bash" or any(case.shell == shell for case in cases)
+        for case in (*BASELINES[shell], *(case for case in cases if case.shell == shell))
+    ]
     started = time.monotonic()
     folder = Path(tempfile.mkdtemp(prefix="awsctx-bench-"))
     sync_report = None
@@ -833,23 +1155,53 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"awsctx benchmark: not measured: {case.name}: {problem}", file=sys.stderr)
                 cases.remove(case)
                 unwarmed.append(Result(case, error=f"not run: credentials could not be fetched first: {problem}"))
-        results = [Result(case) for case in cases]
-        scratch = folder / "scratch"
-        scratch.mkdir()
-        script = folder / "driver.bash"
-        script.write_text(driver_script(cases, homes, scratch, arguments.runs, arguments.seed), encoding="utf-8")
         environment = {
             **_driver_environment(),
             "BENCH_PYTHON": arguments.python,
             "BENCH_AWSCTX": arguments.awsctx,
-            "BENCH_SCRATCH": str(scratch),
         }
-        log = folder / "driver.log"
-        print(f"awsctx benchmark: {arguments.runs} rounds of {len(cases)} calls in one bash driver", file=sys.stderr)
-        errors = run_driver(arguments.bash, script, log, environment, results, arguments.runs)
+        # Fill awsctx's caches (and the names files Tab reads) of every home, as any earlier call of
+        # a real user would.
+        for home in homes.values():
+            subprocess.run([arguments.awsctx], env={**environment, **home.environment()}, capture_output=True)
+        results: list[Result] = []
+        errors: list[str] = []
+        log_tail: list[str] = []
+        programs = {"bash": arguments.bash, "zsh": arguments.zsh, "fish": arguments.fish}
+        for shell in SHELLS:
+            shell_cases = [case for case in cases if case.shell == shell]
+            if not shell_cases:
+                continue
+            shell_results = [Result(case) for case in shell_cases]
+            results += shell_results
+            program = shutil.which(programs[shell])
+            if program is None:
+                for result in shell_results:
+                    result.error = f"not run: {shell} is not installed"
+                continue
+            scratch = folder / f"scratch-{shell}"
+            scratch.mkdir()
+            script = folder / f"driver.{shell}"
+            build = {"bash": driver_script, "zsh": zsh_driver_script, "fish": fish_driver_script}[shell]
+            script.write_text(build(shell_cases, homes, scratch, arguments.runs, arguments.seed), encoding="utf-8")
+            flags = {"bash": ["--noprofile", "--norc"], "zsh": ["-f"], "fish": ["--no-config"]}[shell]
+            log = folder / f"driver-{shell}.log"
+            print(
+                f"awsctx benchmark: {arguments.runs} rounds of {len(shell_cases)} calls in one {shell} driver",
+                file=sys.stderr,
+            )
+            shell_errors = run_driver(
+                [program, *flags, str(script)],
+                log,
+                {**environment, "BENCH_SCRATCH": str(scratch)},
+                shell_results,
+                arguments.runs,
+            )
+            errors += shell_errors
+            if shell_errors:
+                log_tail += log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
         results += unwarmed
         cold_homes = [str(h.profiles) for h in homes.values() if not any((h.cache_home / "awsctx").glob("*"))]
-        log_tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
     finally:
         if arguments.keep:
             print(f"kept {folder}", file=sys.stderr)
@@ -857,16 +1209,19 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(folder, ignore_errors=True)
     elapsed = time.monotonic() - started
 
-    baseline = results[0]
     interpreter = _version([arguments.python, "-c", "import sys; print(sys.version.split()[0])"])
     bash_version = _version([arguments.bash, "-c", 'echo "$BASH_VERSION"'])
+    zsh_version = _version([arguments.zsh, "-fc", 'echo "$ZSH_VERSION"'])
+    fish_version = _version([arguments.fish, "--version"]).split()[-1]
     awsctx_version = _version([arguments.awsctx, "--version"])
-    print(f"{awsctx_version} ({arguments.awsctx}) | Python {interpreter} ({arguments.python}) | bash {bash_version}")
+    print(f"{awsctx_version} ({arguments.awsctx}) | Python {interpreter} ({arguments.python})")
+    print(f"bash {bash_version} | zsh {zsh_version} | fish {fish_version}")
     print(f"{os.cpu_count()} CPUs | {arguments.runs} runs | {elapsed:.0f} s")
     print()
-    print(table(results, baseline))
+    print(table(results))
     print()
-    print("x base: median over the rounds of (the case's time / the time of `python -c pass` in that round).")
+    print("x base: median over the rounds of (the case's time / the time of `python -c pass` in that round),")
+    print("timed by the driver of the case's shell; x -I -S: the same against `python -I -S -c pass`.")
     print("PASS when x base <= target.")
     if sync_report is not None:
         print()
@@ -876,15 +1231,19 @@ def main(argv: list[str] | None = None) -> int:
     if cold_homes and not errors:
         print(f"warning: awsctx cached nothing for the {', '.join(cold_homes)}-profile home(s): warm figures are cold")
     failed = any(result.error for result in results) or bool(errors) or bool(sync_error)
-    missed = [result.case.name for result in results if verdict(result, baseline)[1] == "MISS"]
+    missed = [
+        f"{result.case.name} ({result.case.shell})"
+        for result in results
+        if verdict(result, baselines_of(result, results)[0])[1] == "MISS"
+    ]
     for result in results:
         if result.error and result.error != _NOT_RUN:
-            print(f"FAILED {result.case.name} ({result.case.profiles:,} profiles): {result.error}")
+            print(f"FAILED {result.case.name} ({result.case.shell}, {result.case.profiles:,} profiles): {result.error}")
             print("".join(f"  | {line}\n" for line in result.stderr), end="")
     for error in errors:
         print(f"error: {error}")
     if errors and log_tail:
-        print("last lines of the driver's stderr:")
+        print("last lines of the drivers' stderr:")
         print("".join(f"  | {line}\n" for line in log_tail), end="")
 
     if arguments.json:
@@ -893,6 +1252,8 @@ def main(argv: list[str] | None = None) -> int:
             "python": arguments.python,
             "python_version": interpreter,
             "bash_version": bash_version,
+            "zsh_version": zsh_version,
+            "fish_version": fish_version,
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
             "runs": arguments.runs,
@@ -907,19 +1268,23 @@ def main(argv: list[str] | None = None) -> int:
             ),
         }
         for result in results:
+            baseline, isolated = baselines_of(result, results)
             ratio, status = verdict(result, baseline)
+            ratio_isolated = _isolated_ratio(result, isolated)
             timed = bool(result.samples_us)
             plain_ratio = result.median_ms() / baseline.median_ms() if timed and baseline.samples_us else None
             report["cases"].append(
                 {
                     "name": result.case.name,
-                    "baseline": result.case is BASELINE,
+                    "shell": result.case.shell,
+                    "baseline": result.case in BASELINES[result.case.shell],
                     "profiles": result.case.profiles,
                     "median_ms": round(result.median_ms(), 3) if timed else None,
                     "min_ms": round(result.min_ms(), 3) if timed else None,
                     "p90_ms": round(result.p90_ms(), 3) if timed else None,
                     "ratio": round(ratio, 3) if ratio is not None else None,
                     "ratio_of_medians": round(plain_ratio, 3) if plain_ratio is not None else None,
+                    "ratio_isolated": round(ratio_isolated, 3) if ratio_isolated is not None else None,
                     "target": result.case.target,
                     "status": status or None,
                     "info": result.info or None,

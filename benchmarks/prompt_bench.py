@@ -41,7 +41,7 @@ import tempfile
 import time
 from pathlib import Path
 
-TARGET_US = 50.0  # per render, bash and zsh
+TARGET_US = 20.0  # per render, bash and zsh
 # Per `cd` and the prompt after it, where the folder hook looks for a .awsctx in 13 folders: no
 # process, and a small fraction of the millisecond or more that starting any process costs.
 CD_TARGET_US = 200.0

@@ -39,13 +39,80 @@ function awsctx --description 'Switch AWS profiles and regions in this shell'
     return 0
 end
 
-# Tab: argcomplete's protocol. The program writes one `candidate<TAB>description` a line on file
-# descriptor 8; fish escapes what it inserts.
+# Tab. A profile name being typed (`awsctx NAME`, `awsctx use NAME`) is completed from a file of
+# names awsctx keeps (awsctx/tabnames.py) without starting the program; anything else, and any
+# doubt about the file, goes to the program: argcomplete's protocol, by which it writes one
+# `candidate<TAB>description` a line on file descriptor 8. fish escapes what it inserts.
 function __awsctx_complete
+    __awsctx_complete_names; and return
     builtin set -lx COMP_LINE (builtin commandline -p | builtin string collect)
     builtin set -lx COMP_POINT (builtin commandline -cp | builtin string collect | builtin string length)
     _ARGCOMPLETE=1 _ARGCOMPLETE_SHELL=fish _ARGCOMPLETE_IFS=\n _ARGCOMPLETE_DFS=\t _ARGCOMPLETE_SUPPRESS_SPACE=1 \
         __awsctx_run 8>&1 9>/dev/null 1>/dev/null 2>/dev/null </dev/null
+end
+
+# Print the profile names from the file `names`; status 1 (nothing printed) unless the line up to
+# the cursor is plain words (printable ASCII, nothing that quotes, escapes or expands) ending in a
+# profile name being typed, and the file is awsctx's, the user's own, and made from the config
+# files as they are now (their modification times, to the nanosecond, those of the stamps it names).
+function __awsctx_complete_names
+    builtin set -l __awsctx_line (builtin commandline -cp | builtin string collect)
+    builtin string match -qr '[^\x20-\x7e\t]|[\'"\\\\#$`]' -- "$__awsctx_line"; and return 1
+    builtin set -l __awsctx_words (builtin string replace -a \t ' ' -- "$__awsctx_line" | builtin string split -n ' ')
+    builtin set -l __awsctx_prefix ''
+    if not builtin string match -qr '[ \t]$' -- "$__awsctx_line"; and builtin set -q __awsctx_words[1]
+        builtin set __awsctx_prefix $__awsctx_words[-1]
+        builtin set -e __awsctx_words[-1]
+    end
+    builtin string match -q -- '-*' "$__awsctx_prefix"; and return 1
+    builtin set -l __awsctx_tags
+    if builtin test (builtin count $__awsctx_words) -eq 1
+        builtin set __awsctx_tags @AWSCTX_NAMES_TAG_CLASS_FIRST@
+    else if builtin test (builtin count $__awsctx_words) -eq 2; and builtin test "$__awsctx_words[2]" = use
+        builtin set __awsctx_tags @AWSCTX_NAMES_TAG_CLASS_USE@
+    else
+        return 1
+    end
+    builtin set -l __awsctx_dir
+    if builtin string match -q -- '/*' "$XDG_CACHE_HOME"
+        builtin set __awsctx_dir $XDG_CACHE_HOME/awsctx
+    else if builtin string match -q -- '/*' "$HOME"
+        builtin set __awsctx_dir $HOME/.cache/awsctx
+    else
+        return 1
+    end
+    builtin set -l __awsctx_file $__awsctx_dir/@AWSCTX_NAMES_FILE@
+    builtin test -d $__awsctx_dir -a -O $__awsctx_dir -a -f $__awsctx_file -a -O $__awsctx_file; or return 1
+    builtin test -L $__awsctx_file; and return 1
+    builtin set -l __awsctx_config $HOME/.aws/config
+    builtin set -q AWS_CONFIG_FILE; and builtin set __awsctx_config $AWS_CONFIG_FILE
+    builtin set -l __awsctx_credentials $HOME/.aws/credentials
+    builtin set -q AWS_SHARED_CREDENTIALS_FILE; and builtin set __awsctx_credentials $AWS_SHARED_CREDENTIALS_FILE
+    # One reading: the first line, and the lines of the tags offered here that start with the prefix
+    # (each line is a tag and a name; \Q...\E: the prefix holds no backslash).
+    builtin set -l __awsctx_found (builtin string match -r -- '^(?:'@AWSCTX_NAMES_MAGIC_REGEX@'\x1f.*|['$__awsctx_tags']\Q'$__awsctx_prefix'\E.*)$' <$__awsctx_file)
+    builtin set -l __awsctx_expected @AWSCTX_NAMES_MAGIC@\x1f"$__awsctx_config"\x1f"$__awsctx_credentials"\x1f
+    builtin test (builtin string sub -l (builtin string length -- "$__awsctx_expected") -- "$__awsctx_found[1]") = "$__awsctx_expected"
+    or return 1
+    builtin set -l __awsctx_stamps (builtin string sub -s (builtin math (builtin string length -- "$__awsctx_expected") + 1) -- "$__awsctx_found[1]" | builtin string split \x1f)
+    builtin test (builtin count $__awsctx_stamps) -eq 2; or return 1
+    __awsctx_fresh "$__awsctx_config" $__awsctx_dir $__awsctx_stamps[1]; and __awsctx_fresh "$__awsctx_credentials" $__awsctx_dir $__awsctx_stamps[2]
+    or return 1
+    builtin set -q __awsctx_found[2]; and builtin string sub -s 2 -- $__awsctx_found[2..-1]
+    return 0
+end
+
+# Whether file $argv[1] is as stamp $argv[3] (in folder $argv[2]) says: its modification time, or
+# `-` for no file.
+function __awsctx_fresh
+    if builtin test "$argv[3]" = @AWSCTX_NAMES_NO_FILE@
+        not builtin test -e "$argv[1]"
+    else
+        builtin string match -qr -- '^'@AWSCTX_NAMES_STAMP_REGEX@'[0-9]+$' "$argv[3]"
+        and builtin test -e "$argv[1]"
+        and not builtin test "$argv[1]" -nt "$argv[2]/$argv[3]"
+        and not builtin test "$argv[1]" -ot "$argv[2]/$argv[3]"
+    end
 end
 builtin complete --command awsctx --erase
 builtin complete --command awsctx --no-files --arguments '(__awsctx_complete)'

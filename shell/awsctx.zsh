@@ -45,29 +45,33 @@ awsctx() {
     return "$__awsctx_status"
 }
 
-# Tab: argcomplete's protocol. The program writes `candidate:description` pairs, escaped for zsh
-# and separated by vertical tabs, on file descriptor 8.
+# Tab. A profile name being typed (`awsctx NAME`, `awsctx use NAME`) is completed from a file of
+# names awsctx keeps (awsctx/tabnames.py) without starting the program; anything else, and any
+# doubt about the file, goes to the program: argcomplete's protocol, by which it writes
+# `candidate:description` pairs, escaped for zsh and separated by vertical tabs, on file descriptor 8.
 __awsctx_complete() {
     # The completion system has set the options its functions need; extendedglob for the patterns.
     \builtin setopt localoptions extendedglob
     \builtin local __awsctx_line __awsctx_reply __awsctx_entry __awsctx_name __awsctx_status=1
     \builtin local -a __awsctx_plain __awsctx_described __awsctx_expl
-    __awsctx_line="${(j: :)words[1,CURRENT]}"
-    __awsctx_reply=$(COMP_LINE="$__awsctx_line" COMP_POINT="${#__awsctx_line}" \
-        _ARGCOMPLETE=1 _ARGCOMPLETE_SHELL=zsh _ARGCOMPLETE_SUPPRESS_SPACE=1 \
-        __awsctx_run 8>&1 9>/dev/null 1>/dev/null 2>/dev/null </dev/null) || return 1
-    [[ -n $__awsctx_reply ]] || return 1
-    # Candidates without a description (profiles, commands) go to compadd, sorted, as words
-    # without their backslashes: compadd quotes what it inserts. Only those with one (flags) go
-    # through _describe, which would list the others under a `--` of their own.
-    for __awsctx_entry in "${(@ps:\013:)__awsctx_reply}"; do
-        __awsctx_name=${(M)__awsctx_entry##([^:\\]|\\?)##}
-        if [[ $__awsctx_entry == "$__awsctx_name:" ]]; then
-            __awsctx_plain+=("${__awsctx_name//\\(#b)(?)/$match[1]}")
-        elif [[ -n $__awsctx_entry ]]; then
-            __awsctx_described+=("$__awsctx_entry")
-        fi
-    done
+    if ! __awsctx_complete_names; then
+        __awsctx_line="${(j: :)words[1,CURRENT]}"
+        __awsctx_reply=$(COMP_LINE="$__awsctx_line" COMP_POINT="${#__awsctx_line}" \
+            _ARGCOMPLETE=1 _ARGCOMPLETE_SHELL=zsh _ARGCOMPLETE_SUPPRESS_SPACE=1 \
+            __awsctx_run 8>&1 9>/dev/null 1>/dev/null 2>/dev/null </dev/null) || return 1
+        [[ -n $__awsctx_reply ]] || return 1
+        # Candidates without a description (profiles, commands) go to compadd, sorted, as words
+        # without their backslashes: compadd quotes what it inserts. Only those with one (flags) go
+        # through _describe, which would list the others under a `--` of their own.
+        for __awsctx_entry in "${(@ps:\013:)__awsctx_reply}"; do
+            __awsctx_name=${(M)__awsctx_entry##([^:\\]|\\?)##}
+            if [[ $__awsctx_entry == "$__awsctx_name:" ]]; then
+                __awsctx_plain+=("${__awsctx_name//\\(#b)(?)/$match[1]}")
+            elif [[ -n $__awsctx_entry ]]; then
+                __awsctx_described+=("$__awsctx_entry")
+            fi
+        done
+    fi
     if (( ${#__awsctx_plain} )); then
         _wanted awsctx __awsctx_expl 'awsctx' compadd -a __awsctx_plain && __awsctx_status=0
     fi
@@ -75,6 +79,65 @@ __awsctx_complete() {
         _describe -t awsctx-options 'awsctx' __awsctx_described && __awsctx_status=0
     fi
     return "$__awsctx_status"
+}
+
+# Profile names from the file `names`, into __awsctx_plain (the caller's); status 1 (nothing done)
+# unless the line is plain words (printable ASCII, nothing that quotes, escapes or expands, words
+# parted by spaces) ending
+# in a profile name being typed, and the file is awsctx's, the user's own and written by no one
+# else (zsh/stat), and made from the config files as they are now (their modification times, to the
+# nanosecond, those of the stamps it names).
+__awsctx_complete_names() {
+    \builtin emulate -L zsh
+    \builtin local LC_ALL=C __awsctx_line="${(j: :)words[1,CURRENT]}" __awsctx_prefix="${words[CURRENT]-}" __awsctx_tags
+    [[ $__awsctx_line != *[^\ -~]* && $__awsctx_line != *[\'\"\\\#\$\`]* && $__awsctx_prefix != -* ]] ||
+        return 1
+    if (( CURRENT == 2 )); then
+        __awsctx_tags=@AWSCTX_NAMES_TAG_CLASS_FIRST@
+    elif (( CURRENT == 3 )) && [[ ${words[2]} == use ]]; then
+        __awsctx_tags=@AWSCTX_NAMES_TAG_CLASS_USE@
+    else
+        return 1
+    fi
+    \builtin local __awsctx_dir __awsctx_file __awsctx_config __awsctx_credentials __awsctx_stamps
+    \builtin local -a __awsctx_lines __awsctx_modes
+    if [[ ${XDG_CACHE_HOME-} == /* ]]; then
+        __awsctx_dir=$XDG_CACHE_HOME/awsctx
+    elif [[ ${HOME-} == /* ]]; then
+        __awsctx_dir=$HOME/.cache/awsctx
+    else
+        return 1
+    fi
+    __awsctx_file=$__awsctx_dir/@AWSCTX_NAMES_FILE@
+    [[ -d $__awsctx_dir && -O $__awsctx_dir && -f $__awsctx_file && ! -h $__awsctx_file && -O $__awsctx_file ]] ||
+        return 1
+    # Neither the folder nor the file writable by group or others (modules that ship with zsh).
+    \builtin zmodload -F zsh/stat b:zstat 2>/dev/null && \builtin zmodload -F zsh/mapfile p:mapfile 2>/dev/null ||
+        return 1
+    \builtin zstat -A __awsctx_modes +mode -- $__awsctx_dir $__awsctx_file 2>/dev/null || return 1
+    (( ! (__awsctx_modes[1] & 8#22) && ! (__awsctx_modes[2] & 8#22) )) || return 1
+    __awsctx_lines=("${(@f)mapfile[$__awsctx_file]}")
+    __awsctx_config=${AWS_CONFIG_FILE-${HOME-}/.aws/config}
+    __awsctx_credentials=${AWS_SHARED_CREDENTIALS_FILE-${HOME-}/.aws/credentials}
+    __awsctx_stamps=${__awsctx_lines[1]-}
+    [[ $__awsctx_stamps == @AWSCTX_NAMES_MAGIC@$'\037'"$__awsctx_config"$'\037'"$__awsctx_credentials"$'\037'* ]] ||
+        return 1
+    __awsctx_stamps=${__awsctx_stamps#@AWSCTX_NAMES_MAGIC@$'\037'"$__awsctx_config"$'\037'"$__awsctx_credentials"$'\037'}
+    __awsctx_fresh "$__awsctx_config" "$__awsctx_dir" "${__awsctx_stamps%%$'\037'*}" &&
+        __awsctx_fresh "$__awsctx_credentials" "$__awsctx_dir" "${__awsctx_stamps#*$'\037'}" || return 1
+    # Each line is a tag and a name: the lines of the tags offered here that start with the prefix.
+    __awsctx_plain=(${(M)__awsctx_lines[2,-1]:#[$__awsctx_tags]$__awsctx_prefix*})
+    __awsctx_plain=("${(@)__awsctx_plain#?}")
+    return 0
+}
+
+# Whether file $1 is as stamp $3 (in folder $2) says: its modification time, or `-` for no file.
+__awsctx_fresh() {
+    if [[ $3 == @AWSCTX_NAMES_NO_FILE@ ]]; then
+        [[ ! -e $1 ]]
+    else
+        [[ $3 == @AWSCTX_NAMES_STAMP@[0-9]* && $3 != */* && -e $1 && ! $1 -nt $2/$3 && ! $1 -ot $2/$3 ]]
+    fi
 }
 
 # compdef exists once compinit has run: register now, or at the first prompt after it has.

@@ -22,10 +22,9 @@ __awsctx_prompt_ref='${awsctx_prompt-}'
 # since, can be found and replaced: two and three empty \001\002 pairs (readline's marks of text
 # that takes no room: nothing shows). The text holds no two pairs in a row, and ends with a space.
 __awsctx_prompt_start='\001\002\001\002' __awsctx_prompt_end='\001\002\001\002\001\002'
-# What the last update was made from (the variables below, PS1 as it left it, and the shell
-# options, promptvars among them), and until when (epoch seconds) the time left it shows holds
-# ('': nothing counts down).
-__awsctx_prompt_key='' __awsctx_prompt_seen='' __awsctx_prompt_ps1='' __awsctx_prompt_opts='' __awsctx_prompt_until=''
+# What the last update was made from (promptvars, PS1 as it left it, the variables below), and
+# until when (epoch seconds) the time left it shows holds ('': nothing counts down).
+__awsctx_prompt_key='' __awsctx_prompt_seen='' __awsctx_prompt_until=''
 __awsctx_prompt_status=0 __awsctx_prompt_nounset='' __awsctx_prompt_text='' __awsctx_prompt_sgr=''
 awsctx_prompt=${awsctx_prompt-}
 
@@ -48,14 +47,12 @@ typeset -g __awsctx_prompt_place=@AWSCTX_PLACE_PROMPT@
 typeset -g __awsctx_prompt_placed='%96(V.%B.)%97(V.%F{%97v}.)%98v%97(V.%f.)%96(V.%b.)'
 # What it is placed in front of, when PS1 shows neither it nor a place of one's own.
 typeset -g __awsctx_prompt_ref='${awsctx_prompt-}'
-# What the last update was made from (the variables below, PS1 as it left it, psvar[98] and
-# prompt_percent), and until when (epoch seconds) the time left it shows holds ('': nothing
-# counts down).
-typeset -g __awsctx_prompt_key='' __awsctx_prompt_seen='' __awsctx_prompt_ps1='' __awsctx_prompt_until=''
-typeset -g __awsctx_prompt_shown='' __awsctx_prompt_percent=''
+# What the last update was made from (prompt_percent, the variables below; PS1 as it left it and
+# psvar[98]), and until when (epoch seconds) the time left it shows holds ('': nothing counts down).
+typeset -g __awsctx_prompt_key='' __awsctx_prompt_seen='' __awsctx_prompt_until=''
+typeset -g __awsctx_prompt_ps1='' __awsctx_prompt_shown=''
 typeset -g __awsctx_prompt_text='' __awsctx_prompt_sgr='' __awsctx_prompt_fg='' __awsctx_prompt_bold=''
 typeset -g awsctx_prompt=${awsctx_prompt-}
-typeset -gi __awsctx_prompt_status=0
 # $EPOCHSECONDS, from a module that ships with zsh (loading it starts no process).
 \builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null || \builtin true
 
@@ -63,29 +60,34 @@ typeset -gi __awsctx_prompt_status=0
 # %{ %}), psvar and the exported AWSCTX_SEGMENT (the plain text, for prompt programs such as
 # starship) up to date, and make sure PS1 shows the segment (a hook or theme may have set PS1 or
 # psvar again). Most prompts find nothing changed: one comparison, kept lean because it runs before
-# every prompt. Keeps $?.
+# every prompt. $? stays: zsh keeps it around precmd hooks.
 #@end
 __awsctx_prompt_hook() {
-    __awsctx_prompt_status=$?
 #@bash
+    __awsctx_prompt_status=$?
     # `$X` costs a third of `${X-}`; nounset would stop at the first unset one.
     [[ $- != *u* ]] || { \builtin set +u && __awsctx_prompt_nounset=1; }
 #@end
-    # The exported text (a switch sets it anew), then everything the segment shows but the clock.
-    # A change to one variable changes this; a switch changes the text.
-    __awsctx_prompt_seen=@AWSCTX_REF_SEGMENT@$'\037'@AWSCTX_PROMPT_WATCHED@
+    # All the last update was made from, in one string (the one comparison most prompts make):
 #@bash
-    # BASHOPTS changes with promptvars, which changes how the segment must sit in PS1.
-    if [[ $__awsctx_prompt_seen != "$__awsctx_prompt_key" || $PS1 != "$__awsctx_prompt_ps1" ||
-        $BASHOPTS != "$__awsctx_prompt_opts" ]] ||
-        { [[ -n $__awsctx_prompt_until ]] && ((EPOCHSECONDS >= __awsctx_prompt_until)); }; then
+    # promptvars (as $?: it changes how the segment must sit in PS1), PS1 (a prompt command or theme
+    # may have set it again), the exported text (a switch sets it anew), then everything the segment
+    # shows but the clock.
+    \builtin shopt -q promptvars
+    __awsctx_prompt_seen=$?$'\037'$PS1$'\037'@AWSCTX_REF_SEGMENT@$'\037'@AWSCTX_PROMPT_WATCHED@
+    if [[ $__awsctx_prompt_seen != "$__awsctx_prompt_key" ||
+        ( -n $__awsctx_prompt_until && $EPOCHSECONDS -ge $__awsctx_prompt_until ) ]]; then
 #@end
 #@zsh
-    # Without prompt_percent PS1 cannot show psvar: the segment is taken out until it is back.
+    # prompt_percent (as $?: without it PS1 cannot show psvar, and the segment is taken out until it
+    # is back), the exported text (a switch sets it anew), then everything the segment shows but the
+    # clock; and apart (cheaper than in the one string), PS1 and psvar, which a hook or theme may
+    # have set again.
+    [[ -o promptpercent ]]
+    __awsctx_prompt_seen=$?@AWSCTX_REF_SEGMENT@$'\037'@AWSCTX_PROMPT_WATCHED@
     if [[ $__awsctx_prompt_seen != "$__awsctx_prompt_key" || $PS1 != "$__awsctx_prompt_ps1" ||
         ${psvar[98]-} != "$__awsctx_prompt_shown" ||
-        ( -o promptpercent && -z $__awsctx_prompt_percent ) || ( ! -o promptpercent && -n $__awsctx_prompt_percent ) ]] ||
-        { [[ -n $__awsctx_prompt_until ]] && ((${EPOCHSECONDS:-0} >= __awsctx_prompt_until)); }; then
+        ( -n $__awsctx_prompt_until && ${EPOCHSECONDS:-0} -ge $__awsctx_prompt_until ) ]]; then
 #@end
         __awsctx_prompt_update
     fi
@@ -93,14 +95,20 @@ __awsctx_prompt_hook() {
     [[ -z $__awsctx_prompt_nounset ]] || { \builtin set -u && __awsctx_prompt_nounset=''; }
     return "$__awsctx_prompt_status"
 #@end
-#@zsh
-    return __awsctx_prompt_status
-#@end
 }
 
 # Public: the same, for themes and prompts of one's own (the init runs it before every prompt).
 awsctx_prompt() {
+#@bash
     __awsctx_prompt_hook
+#@end
+#@zsh
+    # zsh gives each precmd hook the status the prompt shows, and restores it after: the hook
+    # itself need not keep it; this, which a theme may run anywhere, does.
+    \builtin local __awsctx_status=$?
+    __awsctx_prompt_hook
+    return $__awsctx_status
+#@end
 }
 
 # Run by the `awsctx` function after a switch: AWSCTX_SEGMENT is the new one at once, for a prompt
@@ -167,7 +175,9 @@ __awsctx_prompt_update() {
         fi
         __awsctx_prompt_placed=$__awsctx_new
     fi
-    __awsctx_prompt_ps1=$PS1 __awsctx_prompt_opts=$BASHOPTS
+    # What the hook compares, as this leaves it.
+    \builtin shopt -q promptvars
+    __awsctx_prompt_key=$?$'\037'$PS1$'\037'${@AWSCTX_VAR_SEGMENT@-}$'\037'@AWSCTX_PROMPT_WATCHED@
 #@end
 #@zsh
     # The user's prompt options, read before `emulate` sets options of its own for this function.
@@ -192,10 +202,10 @@ __awsctx_prompt_update() {
             PS1=$__awsctx_prompt_placed$PS1
         fi
     fi
-    __awsctx_prompt_ps1=$PS1 __awsctx_prompt_percent=$__awsctx_percent __awsctx_prompt_shown=${psvar[98]-}
+    # What the hook compares, as this leaves it (prompt_percent as the user has it).
+    __awsctx_prompt_key=${${__awsctx_percent:+0}:-1}${@AWSCTX_VAR_SEGMENT@-}$'\037'@AWSCTX_PROMPT_WATCHED@
+    __awsctx_prompt_ps1=$PS1 __awsctx_prompt_shown=${psvar[98]-}
 #@end
-    # The text holds no control character: \037 parts it from the rest.
-    __awsctx_prompt_key=${@AWSCTX_VAR_SEGMENT@-}$'\037'${__awsctx_prompt_seen#*$'\037'}
 }
 
 # Render the segment from the variables into awsctx_prompt and __awsctx_prompt_text, and work out

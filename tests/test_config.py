@@ -487,6 +487,221 @@ def test_switching_config_file_gives_its_profiles(aws: Path, monkeypatch: pytest
     assert list(config.load().profiles) == ["a"]
 
 
+# --- 4b. after an edit, only what changed is read again ----------------------------------------------------
+
+EDITS = st.lists(
+    st.tuples(st.sampled_from(["insert", "delete", "replace", "append"]), st.integers(0, 60), LINES),
+    min_size=1,
+    max_size=3,
+)
+
+
+def edited(data: bytes, edits: list[tuple[str, int, str]]) -> bytes:
+    """`data` with lines inserted, deleted or replaced, or text added at the end."""
+    lines = data.decode("utf-8", errors="replace").split("\n")
+    for action, where, line in edits:
+        where %= len(lines) + 1
+        if action == "insert":
+            lines.insert(where, line)
+        elif action == "append":
+            lines[-1:] = ["".join(lines[-1:]) + line]
+        elif where < len(lines):
+            if action == "delete":
+                del lines[where]
+            else:
+                lines[where] = line
+    return "\n".join(lines).encode("utf-8", errors="surrogatepass")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    config_data=aws_files(HEADERS), credentials_data=aws_files(CREDENTIAL_HEADERS), edits=EDITS, edit=st.integers(0, 2)
+)
+@example(config_data=b"[a]\nx=1\n", credentials_data=None, edits=[("append", 0, "y")], edit=0)
+@example(config_data=b"[profile a]\nx=1\n", credentials_data=None, edits=[("insert", 2, "y=2")], edit=0)
+@example(config_data=b"[profile a]\nx=1\n[profile b]\n", credentials_data=None, edits=[("insert", 2, "  y")], edit=0)
+@example(config_data=b"# c\n[profile a]\n", credentials_data=None, edits=[("replace", 0, "k=v")], edit=0)
+@example(
+    config_data=b"[profile a]\n[profile b]\n", credentials_data=None, edits=[("replace", 1, "[profile a]")], edit=0
+)
+@example(config_data=b"[profile a]\n[profile b]\n", credentials_data=None, edits=[("insert", 1, "[DEFAULT]")], edit=0)
+# A section the old file had, twice: each copy matches the old piece.
+@example(
+    config_data=b"[default]\n[profile b]\n[profile c]\n",
+    credentials_data=None,
+    edits=[("insert", 0, "[default]")],
+    edit=0,
+)
+def test_a_file_read_again_after_an_edit_reads_as_botocore_reads_it(
+    config_data: bytes | None, credentials_data: bytes | None, edits: list[tuple[str, int, str]], edit: int
+) -> None:
+    """The cache of the file before the edit serves the pieces the edit left alone; what comes out
+    is what the AWS CLI reads, and what reading the edited file from nothing gives."""
+    with tempfile.TemporaryDirectory() as root, aws_home(Path(root)) as folder:
+        files = {"config": config_data, "credentials": credentials_data}
+        for name, data in files.items():
+            if data is not None:
+                (folder / name).write_bytes(data)
+        age(*folder.iterdir())
+        awsctx_view()
+        # Edit the config, the credentials file or both.
+        for name in [("config",), ("credentials",), ("config", "credentials")][edit]:
+            if files[name] is not None:
+                (folder / name).write_bytes(edited(files[name], edits))
+        age(*folder.iterdir(), seconds=7200)
+        expected = botocore_view()
+        event("botocore accepts" if expected is not None else "botocore refuses")
+        from awsctx import profilecache
+
+        real_reparsed = profilecache._reparsed
+        outcomes: list[str] = []
+
+        def reparsed(*args: object) -> object:
+            found = real_reparsed(*args)  # type: ignore[arg-type]
+            outcomes.append("read again piece by piece" if found is not None else "read whole again")
+            return found
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(profilecache, "_reparsed", reparsed)
+            assert awsctx_view() == expected
+        for outcome in outcomes:
+            event(outcome)
+        if expected is not None:
+            assert list(config.load().profiles) == list(expected[0])
+            for name in expected[0]:
+                assert config.load().profile(name) == config.load().profiles[name]
+        shutil.rmtree(cache_file().parent, ignore_errors=True)
+        assert awsctx_view() == expected
+
+
+def padding(first: int, count: int) -> bytes:
+    return "".join(f"[profile pad{index}]\nregion = us-east-1\n\n" for index in range(first, first + count)).encode()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    config_data=st.one_of(st.none(), st.none(), aws_files(HEADERS)),
+    before=st.integers(0, 400),
+    after=st.integers(0, 400),
+    edits=st.lists(
+        st.tuples(
+            st.sampled_from(["insert", "delete", "replace", "append"]),
+            st.integers(0, 3000),
+            st.one_of(
+                LINES,
+                st.sampled_from(
+                    ["region = eu-west-1", "[profile new]", "[profile new]\nregion = x", "", "# note", "2"]
+                ),
+            ),
+        ),
+        max_size=4,
+    ),
+)
+def test_a_long_file_read_again_after_edits_anywhere_reads_as_botocore_reads_it(
+    config_data: bytes | None, before: int, after: int, edits: list[tuple[str, int, str]]
+) -> None:
+    """Files of many 4 KiB blocks, so that the blocks an edit left alone at both ends are kept."""
+    with tempfile.TemporaryDirectory() as root, aws_home(Path(root)) as folder:
+        data = padding(0, before) + (config_data or b"") + b"\n" + padding(before, after)
+        (folder / "config").write_bytes(data)
+        age(folder / "config")
+        awsctx_view()
+        (folder / "config").write_bytes(edited(data, edits))
+        age(folder / "config", seconds=7200)
+        expected = botocore_view()
+        from awsctx import profilecache
+
+        real_regroup = profilecache._regroup
+        kept: list[int] = []
+
+        def regroup(new: object, old: object, head: int, tail: int, middle: list[bytes]) -> None:
+            kept.append(head + len(old.seglens) - tail)  # type: ignore[attr-defined]
+            real_regroup(new, old, head, tail, middle)  # type: ignore[arg-type]
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(profilecache, "_regroup", regroup)
+            assert awsctx_view() == expected
+        event("pieces kept: " + ("none" if not kept or not kept[0] else "some" if kept[0] < 100 else "100 or more"))
+        if expected is not None:
+            loaded = config.load()
+            assert list(loaded.profiles) == list(expected[0])
+            for name in list(expected[0])[:: max(1, len(expected[0]) // 20)]:
+                assert loaded.profile(name) == expected[0][name]
+
+
+def write_numbered(path: Path, count: int, region: str = "us-east-1", skip: int = -1) -> None:
+    path.write_text(
+        "# profiles\n"
+        + "".join(
+            f"[profile p{index:03d}]\nregion = {region if index != 7 else 'eu-west-1'}\noutput = json\n\n"
+            for index in range(count)
+            if index != skip
+        )
+        + "[sso-session corp]\nsso_region = us-east-1\n"
+    )
+
+
+def test_an_edit_reads_again_only_the_section_it_changed(aws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from awsctx import profilecache
+
+    write_numbered(aws / "config", 200)
+    age(aws / "config")
+    assert config.load().profile("p007")["region"] == "eu-west-1"
+    text = (aws / "config").read_text()
+    (aws / "config").write_text(
+        text.replace("[profile p150]\nregion = us-east-1", "[profile p150]\nregion = ca-west-1")
+    )
+    age(aws / "config", seconds=7200)
+    read: list[str] = []
+    real_piece = profilecache._piece
+    monkeypatch.setattr(profilecache, "_piece", lambda *args: read.append(args[2]) or real_piece(*args))
+    monkeypatch.setattr(profilecache, "_parsed", _no_parse)
+    loaded = config.load()
+    assert read == ["[profile p150]\nregion = ca-west-1\noutput = json\n\n"]
+    assert loaded.profile("p150")["region"] == "ca-west-1"
+    assert loaded.profile("p149")["region"] == "us-east-1"
+    assert loaded.profile("p007")["region"] == "eu-west-1"
+    assert str(loaded.origin("p150")) == f"{aws / 'config'} line {2 + 150 * 4}".replace(str(Path.home()), "~")
+    assert loaded.sso_sessions == {"corp": {"sso_region": "us-east-1"}}
+    assert len(loaded.names()) == 200
+
+
+def test_a_file_rewritten_whole_reads_again_only_its_new_sections(aws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As `awsctx sso sync` rewrites its block: same sections, in places that moved, and a new one."""
+    from awsctx import profilecache
+
+    write_numbered(aws / "config", 300, skip=123)
+    age(aws / "config")
+    config.load()
+    write_numbered(aws / "config", 300)
+    (aws / "config").write_text((aws / "config").read_text().replace("p010]", "p010-renamed]"))
+    age(aws / "config", seconds=7200)
+    read: list[str] = []
+    real_piece = profilecache._piece
+    monkeypatch.setattr(profilecache, "_piece", lambda *args: read.append(args[2]) or real_piece(*args))
+    monkeypatch.setattr(profilecache, "_parsed", _no_parse)
+    loaded = config.load()
+    # The two new sections (and the comment before the first, cheaper to read than to look up).
+    assert sorted(piece.split("]")[0] for piece in read if piece.startswith("[")) == [
+        "[profile p010-renamed",
+        "[profile p123",
+    ]
+    assert loaded.names()[:11] == [f"p{index:03d}" for index in range(10)] + ["p010-renamed"]
+    assert len(loaded.names()) == 300 and "p123" in loaded.names()
+
+
+def test_the_cache_holds_no_text_of_the_files(aws: Path) -> None:
+    """What is kept to read a file again after an edit is what each section parsed to and digests:
+    a secret in a comment, or any other line, is in no cache."""
+    (aws / "config").write_text("[profile a]\nregion = x\n# aws_secret_access_key = not-in-any-cache\n")
+    (aws / "credentials").write_text("[b]\naws_secret_access_key = not-in-any-cache-either\n")
+    age(aws / "config", aws / "credentials")
+    assert config.load().profile("a") == {"region": "x"}
+    held = cache_file().read_bytes()
+    assert b"not-in-any-cache" not in held
+    assert b"region = x" not in held
+
+
 # --- 5. the seed set-up ----------------------------------------------------------------------------------
 
 

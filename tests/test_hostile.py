@@ -2,7 +2,8 @@
 
 Each case writes a profile whose name holds shell syntax (command substitution, quotes, globs,
 comments, tilde, zsh's `=cmd` and `%` escapes, ANSI bytes), then in bash, zsh and fish: switches
-to it by name, switches to it again by the word Tab would insert, and tries a hostile region. Every
+to it by name, switches to it again by the word Tab would insert (Tab answered from the names file
+with the program out of reach, then by the program with the file removed), and tries a hostile region. Every
 fragment is tried once in a name and once in a region; Hypothesis then mixes fragments with
 ordinary text. The payloads all create one marker file, which must never appear.
 """
@@ -96,6 +97,39 @@ def completion_then_switch(shell: str) -> str:
     )
 
 
+def without_the_program(shell: str, script: str) -> str:
+    """`script` with the program replaced by one that leaves a mark: Tab must not start it."""
+    if shell == "bash":
+        return "\n".join(
+            [
+                "__saved_run=$(declare -f __awsctx_run)",
+                '__awsctx_run() { printf x >>"$TAB_MARKER"; return 1; }',
+                script.replace("\neval ", '\neval "$__saved_run"\neval ', 1),
+            ]
+        )
+    if shell == "zsh":
+        return "\n".join(
+            [
+                "functions -c __awsctx_run __saved_run",
+                '__awsctx_run() { printf x >>"$TAB_MARKER"; return 1; }',
+                script.replace("\neval ", "\nfunctions -c __saved_run __awsctx_run\neval ", 1),
+            ]
+        )
+    return "\n".join(
+        [
+            "functions -c __awsctx_run __saved_run",
+            "function __awsctx_run; printf x >>$TAB_MARKER; return 1; end",
+            script.replace("\neval ", "\nfunctions -e __awsctx_run; functions -c __saved_run __awsctx_run\neval ", 1),
+        ]
+    )
+
+
+def without_the_names_files(shell: str) -> str:
+    """Tab then asks the program, as it does whenever the files are missing or stale."""
+    files = '"$XDG_CACHE_HOME"/awsctx/names "$XDG_CACHE_HOME"/awsctx/names.bash'
+    return f"command rm -f {files.replace(chr(34), '') if shell == 'fish' else files}"
+
+
 def assert_data_in_every_shell(root: Path, marker: Path, name: str, region: str) -> None:
     """In bash, zsh and fish: switch to `name` by name, then by the word Tab would insert, then try
     `region`; nothing runs, the profile is switched to literally, the region is refused."""
@@ -110,24 +144,33 @@ def assert_data_in_every_shell(root: Path, marker: Path, name: str, region: str)
                 by_name,
                 dump("switched"),
                 "awsctx -u",
-                completion_then_switch(shell),
+                # From the names file awsctx wrote when it read the config: no program starts.
+                without_the_program(shell, completion_then_switch(shell)),
                 dump("completed"),
+                "awsctx -u",
+                # And from the program, when the names file is missing.
+                without_the_names_files(shell),
+                completion_then_switch(shell),
+                dump("by-the-program"),
                 bad_region,
                 dump("region"),
             ]
         )
-        result = run(shell, script, env)
+        tab_marker = root / f"tab-started-the-program-{shell}"
+        result = run(shell, script, dict(env, TAB_MARKER=str(tab_marker)))
         assert not marker.exists(), (shell, name)
+        assert not tab_marker.exists(), (shell, "Tab on a profile name started the program", result.stderr)
         assert result.aws("switched").get("AWS_PROFILE") == name, (shell, result.stderr)
         if shell == "fish" and "\t" in name:
             # fish cannot insert a tab from a completion (it starts a description): no candidate
             # at all beats a candidate cut short.
-            assert "candidates: 0" in result.output
+            assert result.output.count("candidates: 0") == 2
         else:
             assert "candidates:" not in result.output, (shell, result.output)
             assert result.aws("completed").get("AWS_PROFILE") == name, (shell, result.stderr)
+            assert result.aws("by-the-program").get("AWS_PROFILE") == name, (shell, result.stderr)
         assert "not a region name" in result.stderr, (shell, region)
-        assert result.envs["region"] == result.envs["completed"]
+        assert result.envs["region"] == result.envs["by-the-program"]
 
 
 @pytest.mark.parametrize("fragment", FRAGMENTS, ids=[ascii(f) for f in FRAGMENTS])

@@ -218,3 +218,46 @@ def test_wheel_ships_the_templates(tmp_path: Path) -> None:
         "refresh.fish",
     ):
         assert f"awsctx/shell/{template}" in names
+
+
+def test_the_integration_starts_python_isolated_with_this_installations_folders(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """`python -I -S`: no `site` to run, and neither PYTHONPATH nor the current folder can put
+    another `awsctx` (or anything it imports) in place of this installation's."""
+    from awsctx import shellinit
+
+    command = shellinit.program_command()
+    assert command[:4] == [sys.executable, "-I", "-S", "-c"]
+    assert shellinit.code_folders() == [str(Path(shellinit.__file__).parents[1])]
+    planted = tmp_path / "planted" / "awsctx"
+    planted.mkdir(parents=True)
+    marker = tmp_path / "imported"
+    (planted / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    (planted / "main.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    from harness import base_env, make_home, run
+
+    home = make_home(tmp_path)
+    for shell in ("bash", "zsh", "fish"):
+        # After the init line (whose `awsctx` is the console script, which does read PYTHONPATH).
+        folder = shellinit.shells.quote(shell, str(planted.parent))
+        plant = f"set -gx PYTHONPATH {folder}" if shell == "fish" else f"export PYTHONPATH={folder}"
+        script = f"{plant}\ncd {folder}\nawsctx client1\nawsctx whoami --help >/dev/null\nawsctx -c"
+        result = run(shell, script, base_env(home))
+        assert result.stdout.strip().splitlines()[-1] == "client1", (shell, result.stderr)
+    assert not marker.exists()
+
+
+def test_without_folders_it_can_vouch_for_the_integration_runs_python_as_the_console_script_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from importlib import machinery
+
+    from awsctx import shellinit
+
+    # A dependency the isolated interpreter would not find where this one does (an editable install).
+    monkeypatch.setattr(machinery.PathFinder, "find_spec", classmethod(lambda cls, name, path=None, target=None: None))
+    assert shellinit.code_folders() is None
+    command = shellinit.program_command()
+    assert command[:2] == [sys.executable, "-c"]
+    assert "-I" not in command and "-S" not in command

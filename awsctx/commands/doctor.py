@@ -192,7 +192,7 @@ def _check_cache(report: Report, folder: str, label: str) -> None:
             if problem is not None:
                 report.problem(f"{paths.display(path)} is corrupt ({problem}); delete it (it is only a cache)")
         # Each of awsctx's sealed files is sealed for the purpose its name starts with.
-        elif name.endswith(".marshal") and cachefile.unseal(path, name.split(".")[0].encode()) is None:
+        elif name.endswith(".marshal") and not cachefile.is_sealed(path, name.split(".")[0].encode()):
             report.problem(
                 f"{paths.display(path)} is corrupt or was not written by awsctx; delete it (it is only a cache)"
             )

@@ -127,7 +127,7 @@ class _Dialect:
 
 
 class _Bash(_Dialect):
-    """bash reads a variable as `$X` (its hook turns nounset off: `$X` costs a third of `${X-}`)."""
+    """bash and zsh read a variable as `$X` (the hook turns nounset off: `$X` costs a third of `${X-}`)."""
 
     first_index = 0
 
@@ -156,12 +156,9 @@ class _Bash(_Dialect):
 
 
 class _Zsh(_Bash):
-    """zsh shares bash's renderer; its hook keeps the user's nounset, so it reads `${X-}`."""
+    """zsh shares bash's renderer."""
 
     first_index = 1
-
-    def ref(self, name: str) -> str:
-        return f"${{{name}-}}"
 
 
 class _Fish(_Dialect):

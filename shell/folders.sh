@@ -29,15 +29,9 @@ typeset -g __awsctx_folder_seen=${__awsctx_folder_seen-${@AWSCTX_VAR_FOLDERS@:+-
 typeset -g __awsctx_folder_top=${__awsctx_folder_top-${@AWSCTX_VAR_FOLDERS@:+-}}
 #@end
 
-# Before every prompt. Most prompts find the same folder: one comparison. Keeps $?.
-__awsctx_folder_hook() {
-    \builtin local __awsctx_status=$?
-    [[ $PWD == "$__awsctx_folder_pwd" ]] || __awsctx_folder_check
-    return "$__awsctx_status"
-}
-
-# The folder has changed: look for the nearest file, and ask the program only when it differs from
-# the one seen last (entering, leaving or changing trees) and from the one in force.
+# The folder has changed (the prompt hook compares $PWD with the folder last looked at: see
+# shell/prompt.sh): look for the nearest file, and ask the program only when it differs from the
+# one seen last (entering, leaving or changing trees) and from the one in force.
 __awsctx_folder_check() {
 #@zsh
     \builtin emulate -L zsh
@@ -66,40 +60,15 @@ __awsctx_folder_check() {
     \awsctx @AWSCTX_FOLDER_HOOK@ "$__awsctx_found"
 }
 
-#@bash
-# Run the hook first before each prompt (a switch it makes is then in place when the segment is
-# rendered), once however often this is loaded: through bash-preexec's precmd_functions when it is
-# there, else in PROMPT_COMMAND, array or string. Loaded again with --no-folders: taken out.
-__awsctx_folder_place() {
-    __awsctx_folder_list=()
-    [[ -z $__awsctx_folders_on ]] || __awsctx_folder_list=(__awsctx_folder_hook)
-    \builtin local __awsctx_item
-    for __awsctx_item in "$@"; do
-        [[ $__awsctx_item == __awsctx_folder_hook ]] || __awsctx_folder_list+=("$__awsctx_item")
-    done
-}
-if [[ ${__bp_imported-} == defined ]]; then
-    __awsctx_folder_place ${precmd_functions[@]+"${precmd_functions[@]}"}
-    precmd_functions=("${__awsctx_folder_list[@]}")
-elif [[ -n ${PROMPT_COMMAND+set} && ${BASH_VERSINFO[0]}${BASH_VERSINFO[1]} -ge 51 && ${PROMPT_COMMAND@a} == *a* ]]; then
-    __awsctx_folder_place "${PROMPT_COMMAND[@]}"
-    PROMPT_COMMAND=("${__awsctx_folder_list[@]}")
-elif [[ -n $__awsctx_folders_on && ${PROMPT_COMMAND-} != *__awsctx_folder_hook* ]]; then
-    # shellcheck disable=SC2128,SC2178 # a string here, not an array
-    PROMPT_COMMAND=__awsctx_folder_hook${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND}
-elif [[ -z $__awsctx_folders_on && ${PROMPT_COMMAND-} == *__awsctx_folder_hook* ]]; then
-    # shellcheck disable=SC2128,SC2178 # a string here, not an array
-    PROMPT_COMMAND=${PROMPT_COMMAND//__awsctx_folder_hook$'\n'/}
-    # shellcheck disable=SC2128,SC2178 # a string here, not an array
-    [[ $PROMPT_COMMAND != __awsctx_folder_hook ]] || PROMPT_COMMAND=''
-fi
-\builtin unset -v __awsctx_folder_list
-\builtin unset -f __awsctx_folder_place
-#@end
 #@zsh
-# Run the hook first before each prompt (a switch it makes is then in place when the segment is
-# rendered), once however often this is loaded. Loaded again with --no-folders: taken out.
-(( ${+precmd_functions} )) || typeset -ga precmd_functions
-precmd_functions=(${precmd_functions:#__awsctx_folder_hook})
-[[ -z $__awsctx_folders_on ]] || precmd_functions=(__awsctx_folder_hook $precmd_functions)
+# A `cd` typed at the prompt (pushd, popd and auto_cd too) looks at once, before any precmd function
+# (a theme's) sees the profile. A cd in a function, a subshell or a startup file is left to the
+# prompt hook, which finds $PWD changed (shell/prompt.sh), as is a shell started in a folder.
+# Registered once however often this is loaded; loaded again with --no-folders: taken out.
+__awsctx_folder_chpwd() {
+    (( ZSH_SUBSHELL || ${#funcstack} > 1 )) || __awsctx_folder_check
+}
+(( ${+chpwd_functions} )) || typeset -ga chpwd_functions
+chpwd_functions=(${chpwd_functions:#__awsctx_folder_chpwd})
+[[ -z $__awsctx_folders_on ]] || chpwd_functions+=(__awsctx_folder_chpwd)
 #@end

@@ -23,16 +23,16 @@ __awsctx_prompt_ref='${awsctx_prompt-}'
 # that takes no room: nothing shows). The text holds no two pairs in a row, and ends with a space.
 __awsctx_prompt_start='\001\002\001\002' __awsctx_prompt_end='\001\002\001\002\001\002'
 # What the last update was made from (promptvars, PS1 as it left it, the variables below), and
-# until when (epoch seconds) the time left it shows holds ('': nothing counts down).
-__awsctx_prompt_key='' __awsctx_prompt_seen='' __awsctx_prompt_until=''
+# until when (epoch seconds) the time left it shows holds: `never` ('') while nothing counts down,
+# 0 when there is no clock to compare with.
+__awsctx_prompt_never=''
+__awsctx_prompt_key='' __awsctx_prompt_seen='' __awsctx_prompt_until=$__awsctx_prompt_never
 __awsctx_prompt_status=0 __awsctx_prompt_nounset='' __awsctx_prompt_text='' __awsctx_prompt_sgr=''
 awsctx_prompt=${awsctx_prompt-}
 
-# Before every prompt: bring `awsctx_prompt` (for PS1: colours wrapped in \001 \002) and the
-# exported AWSCTX_SEGMENT (its plain text, for prompt programs such as starship) up to date, and
-# make sure PS1 shows the segment (a prompt command or theme may have set PS1 again). Most prompts
-# find nothing changed: one comparison, kept lean because it runs before every prompt. Keeps $?
-# for the prompt commands after it and for PS1.
+# The prompt's hook, last before every prompt (after whatever sets PS1). Keeps $? for the prompt
+# commands after it and for PS1. With other prompt commands there when this is loaded, the checks
+# at its start also run first, through __awsctx_first_hook (see the end of this file).
 #@end
 #@zsh
 # starts no process. PS1 holds prompt escapes that show elements of `psvar` (which zsh inserts as
@@ -48,26 +48,47 @@ typeset -g __awsctx_prompt_placed='%96(V.%B.)%97(V.%F{%97v}.)%98v%97(V.%f.)%96(V
 # What it is placed in front of, when PS1 shows neither it nor a place of one's own.
 typeset -g __awsctx_prompt_ref='${awsctx_prompt-}'
 # What the last update was made from (prompt_percent, the variables below; PS1 as it left it and
-# psvar[98]), and until when (epoch seconds) the time left it shows holds ('': nothing counts down).
-typeset -g __awsctx_prompt_key='' __awsctx_prompt_seen='' __awsctx_prompt_until=''
-typeset -g __awsctx_prompt_ps1='' __awsctx_prompt_shown=''
+# psvar[98]), and until when (epoch seconds) the time left it shows holds: `never` while nothing
+# counts down (a time no clock reaches before the year 5000: one comparison, no test for ''), 0 when
+# there is no clock.
+typeset -g __awsctx_prompt_never=99999999999
+typeset -g __awsctx_prompt_key='' __awsctx_prompt_seen='' __awsctx_prompt_until=$__awsctx_prompt_never
+typeset -g __awsctx_prompt_ps1='' __awsctx_prompt_shown='' __awsctx_prompt_nounset=''
 typeset -g __awsctx_prompt_text='' __awsctx_prompt_sgr='' __awsctx_prompt_fg='' __awsctx_prompt_bold=''
 typeset -g awsctx_prompt=${awsctx_prompt-}
 # $EPOCHSECONDS, from a module that ships with zsh (loading it starts no process).
 \builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null || \builtin true
 
-# Before every prompt: bring `awsctx_prompt` (for a PS1 of one's own: `%` doubled, colours inside
-# %{ %}), psvar and the exported AWSCTX_SEGMENT (the plain text, for prompt programs such as
-# starship) up to date, and make sure PS1 shows the segment (a hook or theme may have set PS1 or
-# psvar again). Most prompts find nothing changed: one comparison, kept lean because it runs before
-# every prompt. $? stays: zsh keeps it around precmd hooks.
+# The prompt's hook: the integration's one precmd function (each function call costs zsh more than
+# all the comparisons in this one), the last, after whatever sets PS1. $? stays: zsh keeps it
+# around precmd hooks.
 #@end
 __awsctx_prompt_hook() {
 #@bash
     __awsctx_prompt_status=$?
-    # `$X` costs a third of `${X-}`; nounset would stop at the first unset one.
-    [[ $- != *u* ]] || { \builtin set +u && __awsctx_prompt_nounset=1; }
 #@end
+    # Most prompts find nothing to do but compare: kept lean because this runs before every prompt.
+    # First what may switch the profile or renew its credentials. The profile per folder, when the
+    # folder has changed (shell/folders.sh; in zsh, in a way its chpwd function left alone):
+    [[ $PWD == "$__awsctx_folder_pwd" ]] || __awsctx_folder_check
+    # the MFA refresh (shell/refresh.sh), when one is on its way, when the refresh time has changed
+    # since it was last checked (a switch), or when it has come. (The due time is the refresh time,
+    # digits only, or ''; so the first comparison holds only while none is on its way, and the time
+    # is what was checked.)
+    # shellcheck disable=SC2015 # the refresh runs unless both hold
+    [[ ${@AWSCTX_VAR_REFRESH_AT@-}$__awsctx_refresh_pending == "$__awsctx_refresh_due" ]] &&
+        { [[ -z $__awsctx_refresh_due ]] || ((${EPOCHSECONDS:-10#$__awsctx_refresh_due} < 10#$__awsctx_refresh_due)); } ||
+        __awsctx_refresh_prompt
+#@bash
+    # __awsctx_first_hook: the checks alone.
+    [[ -z ${1-} ]] || return "$__awsctx_prompt_status"
+#@end
+    # `$X` costs a third of `${X-}`; nounset would stop at the first unset one.
+    [[ ! -o nounset ]] || { \builtin set +u && __awsctx_prompt_nounset=1; }
+    # Then the segment: bring `awsctx_prompt` (for a PS1 of one's own: colours wrapped in \001 \002
+    # in bash, inside %{ %} with `%` doubled in zsh), zsh's psvar and the exported AWSCTX_SEGMENT
+    # (its plain text, for prompt programs such as starship) up to date, and make sure PS1 shows the
+    # segment (a prompt command or theme may have set PS1 again).
     # All the last update was made from, in one string (the one comparison most prompts make):
 #@bash
     # promptvars (as $?: it changes how the segment must sit in PS1), PS1 (a prompt command or theme
@@ -76,7 +97,7 @@ __awsctx_prompt_hook() {
     \builtin shopt -q promptvars
     __awsctx_prompt_seen=$?$'\037'$PS1$'\037'@AWSCTX_REF_SEGMENT@$'\037'@AWSCTX_PROMPT_WATCHED@
     if [[ $__awsctx_prompt_seen != "$__awsctx_prompt_key" ||
-        ( -n $__awsctx_prompt_until && $EPOCHSECONDS -ge $__awsctx_prompt_until ) ]]; then
+        ( -n $__awsctx_prompt_until && ${EPOCHSECONDS:-0} -ge $__awsctx_prompt_until ) ]]; then
 #@end
 #@zsh
     # prompt_percent (as $?: without it PS1 cannot show psvar, and the segment is taken out until it
@@ -86,13 +107,12 @@ __awsctx_prompt_hook() {
     [[ -o promptpercent ]]
     __awsctx_prompt_seen=$?@AWSCTX_REF_SEGMENT@$'\037'@AWSCTX_PROMPT_WATCHED@
     if [[ $__awsctx_prompt_seen != "$__awsctx_prompt_key" || $PS1 != "$__awsctx_prompt_ps1" ||
-        ${psvar[98]-} != "$__awsctx_prompt_shown" ||
-        ( -n $__awsctx_prompt_until && ${EPOCHSECONDS:-0} -ge $__awsctx_prompt_until ) ]]; then
+        ${psvar[98]} != "$__awsctx_prompt_shown" ]] || ((${EPOCHSECONDS:-0} >= __awsctx_prompt_until)); then
 #@end
         __awsctx_prompt_update
     fi
-#@bash
     [[ -z $__awsctx_prompt_nounset ]] || { \builtin set -u && __awsctx_prompt_nounset=''; }
+#@bash
     return "$__awsctx_prompt_status"
 #@end
 }
@@ -115,7 +135,7 @@ awsctx_prompt() {
 # program (starship) whose own hook runs before awsctx's. The next prompt does the rest.
 __awsctx_prompt_now() {
 #@bash
-    [[ $- != *u* ]] || { \builtin set +u && __awsctx_prompt_nounset=1; }
+    [[ ! -o nounset ]] || { \builtin set +u && __awsctx_prompt_nounset=1; }
     __awsctx_prompt_export
     [[ -z $__awsctx_prompt_nounset ]] || { \builtin set -u && __awsctx_prompt_nounset=''; }
 #@end
@@ -131,7 +151,7 @@ __awsctx_prompt_export() {
     if [[ -n ${@AWSCTX_VAR_PROFILE@-}${@AWSCTX_VAR_REGION@-}${@AWSCTX_VAR_DEFAULT_REGION@-} ]]; then
         __awsctx_prompt_render
     else
-        awsctx_prompt='' __awsctx_prompt_text='' __awsctx_prompt_sgr='' __awsctx_prompt_until=''
+        awsctx_prompt='' __awsctx_prompt_text='' __awsctx_prompt_sgr='' __awsctx_prompt_until=$__awsctx_prompt_never
     fi
     if [[ -z $__awsctx_prompt_text ]]; then
         [[ -z ${@AWSCTX_VAR_SEGMENT@+set} ]] || \builtin unset @AWSCTX_VAR_SEGMENT@
@@ -218,7 +238,7 @@ __awsctx_prompt_render() {
 #@zsh
     \builtin local -a __awsctx_values
 #@end
-    __awsctx_prompt_until=''
+    __awsctx_prompt_until=$__awsctx_prompt_never
     # The facts describe AWSCTX_PROFILE: once AWS_PROFILE is changed by hand they no longer apply.
     if [[ ${@AWSCTX_VAR_FACTS_PROFILE@-$__awsctx_profile} == "$__awsctx_profile" ]]; then
         __awsctx_id=${@AWSCTX_VAR_ACCOUNT_ID@-} __awsctx_alias=${@AWSCTX_VAR_ACCOUNT_ALIAS@-} __awsctx_color=${@AWSCTX_VAR_COLOR@-}
@@ -348,16 +368,46 @@ __awsctx_prompt_render() {
 }
 __awsctx_marks=@AWSCTX_PLACEHOLDER_MARKS@
 
-# Run the hook last before each prompt (after whatever sets PS1), once however often this is loaded:
-# through bash-preexec's precmd_functions when it is there, else in PROMPT_COMMAND, array or string.
+# With other prompt commands before it: the hook's checks, first, so that a switch they make is in
+# place for those commands (a theme's that shows the profile, say). The hook does the rest, last.
+__awsctx_first_hook() {
+    __awsctx_prompt_hook first
+}
+
+# The hooks, once however often this is loaded: __awsctx_prompt_hook last (after whatever sets PS1),
+# and first __awsctx_first_hook when there is anything else, which keeps its order; through
+# bash-preexec's precmd_functions when it is there, else in PROMPT_COMMAND, array or string. The
+# hooks of earlier versions of this integration are taken out.
+__awsctx_hooks_ours=(__awsctx_first_hook __awsctx_prompt_hook __awsctx_folder_hook __awsctx_refresh_hook)
+__awsctx_hooks_place() {
+    __awsctx_hooks_list=()
+    \builtin local __awsctx_item
+    for __awsctx_item in "$@"; do
+        [[ " ${__awsctx_hooks_ours[*]} " == *" $__awsctx_item "* ]] || __awsctx_hooks_list+=("$__awsctx_item")
+    done
+    [[ ${#__awsctx_hooks_list[@]} -eq 0 ]] || __awsctx_hooks_list=(__awsctx_first_hook "${__awsctx_hooks_list[@]}")
+    __awsctx_hooks_list+=(__awsctx_prompt_hook)
+}
 if [[ ${__bp_imported-} == defined ]]; then
-    [[ " ${precmd_functions[*]-} " == *' __awsctx_prompt_hook '* ]] || precmd_functions+=(__awsctx_prompt_hook)
+    __awsctx_hooks_place ${precmd_functions[@]+"${precmd_functions[@]}"}
+    precmd_functions=("${__awsctx_hooks_list[@]}")
 elif [[ -n ${PROMPT_COMMAND+set} && ${BASH_VERSINFO[0]}${BASH_VERSINFO[1]} -ge 51 && ${PROMPT_COMMAND@a} == *a* ]]; then
-    [[ " ${PROMPT_COMMAND[*]} " == *__awsctx_prompt_hook* ]] || PROMPT_COMMAND+=(__awsctx_prompt_hook)
-elif [[ ${PROMPT_COMMAND-} != *__awsctx_prompt_hook* ]]; then
-    # shellcheck disable=SC2128,SC2178 # a string here, not an array
-    PROMPT_COMMAND=${PROMPT_COMMAND:+$PROMPT_COMMAND$'\n'}__awsctx_prompt_hook
+    __awsctx_hooks_place "${PROMPT_COMMAND[@]}"
+    PROMPT_COMMAND=("${__awsctx_hooks_list[@]}")
+else
+    # A string: each hook is a line of its own.
+    # shellcheck disable=SC2128 # a string here, not an array
+    __awsctx_hooks_rest=${PROMPT_COMMAND-}
+    for __awsctx_hooks_item in "${__awsctx_hooks_ours[@]}"; do
+        __awsctx_hooks_rest=${__awsctx_hooks_rest//"$__awsctx_hooks_item"$'\n'/}
+        __awsctx_hooks_rest=${__awsctx_hooks_rest//$'\n'"$__awsctx_hooks_item"/}
+        [[ $__awsctx_hooks_rest != "$__awsctx_hooks_item" ]] || __awsctx_hooks_rest=''
+    done
+    # shellcheck disable=SC2178 # a string here, not an array
+    PROMPT_COMMAND=${__awsctx_hooks_rest:+__awsctx_first_hook$'\n'$__awsctx_hooks_rest$'\n'}__awsctx_prompt_hook
 fi
+\builtin unset -v __awsctx_hooks_ours __awsctx_hooks_list __awsctx_hooks_rest __awsctx_hooks_item
+\builtin unset -f __awsctx_hooks_place
 #@end
 #@zsh
     # For psvar: the colour as %F takes it (a number, or #rrggbb), and whether bold.
@@ -380,6 +430,9 @@ fi
 typeset -g __awsctx_marks=@AWSCTX_PLACEHOLDER_MARKS@
 
 # Run the hook before each prompt, once however often this is loaded; last, after whatever sets PS1.
+# The hooks of earlier versions of this integration are taken out.
+(( ${+precmd_functions} )) || typeset -ga precmd_functions
+precmd_functions=(${precmd_functions:#(__awsctx_folder_hook|__awsctx_refresh_hook)})
 (( ${precmd_functions[(Ie)__awsctx_prompt_hook]} )) || precmd_functions+=(__awsctx_prompt_hook)
 #@end
 # Loaded again with --no-prompt: take the segment out of PS1.

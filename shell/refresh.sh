@@ -6,38 +6,44 @@
 # Role credentials an MFA session renews (README: "MFA sessions"): a switch exports when they are
 # due for a refresh, ahead of the 15 minutes before expiry in which the AWS CLI, boto3 and terraform
 # would assume the role again themselves and ask for a code. Before each prompt: one comparison
-# with the clock. Once due: one quiet `awsctx refresh` in the background, whose outcome (in the file
-# @AWSCTX_REFRESH_FILE@ names, written for every shell switched to the profile) later prompts read
-# with `read`. No process starts otherwise.
+# with the clock (the prompt hook's, in shell/prompt.sh). Once due: one quiet `awsctx refresh` in
+# the background, whose outcome (in the file @AWSCTX_REFRESH_FILE@ names, written for every shell
+# switched to the profile) the prompts after it read with `read`, as does any shell once its own
+# time comes (another shell's refresh may have been first). No process starts otherwise.
 #@bash
 @AWSCTX_REFRESH_FILE@=${@AWSCTX_REFRESH_FILE@-}
 __awsctx_refresh_pending=${__awsctx_refresh_pending-}
+# @AWSCTX_VAR_REFRESH_AT@ as last checked: digits only, since the hook and PS0 evaluate it as
+# arithmetic; '' for none.
+__awsctx_refresh_due=${__awsctx_refresh_due-}
 #@end
 #@zsh
 typeset -g @AWSCTX_REFRESH_FILE@=${@AWSCTX_REFRESH_FILE@-} __awsctx_refresh_pending=${__awsctx_refresh_pending-}
+# @AWSCTX_VAR_REFRESH_AT@ as last checked: digits only, since the hook evaluates it as arithmetic;
+# '' for none.
+typeset -g __awsctx_refresh_due=${__awsctx_refresh_due-}
 \builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null || \builtin true
 #@end
 
-# Before every prompt. Keeps $?.
-__awsctx_refresh_hook() {
-    \builtin local __awsctx_status=$?
+# Before a prompt, when the prompt hook finds a refresh on its way, @AWSCTX_VAR_REFRESH_AT@ changed
+# since it was last checked (a switch), or its time come.
+__awsctx_refresh_prompt() {
     if [[ -n ${@AWSCTX_VAR_REFRESH_AT@-} && -n ${@AWSCTX_REFRESH_FILE@-} ]] || [[ -n $__awsctx_refresh_pending ]]; then
         __awsctx_refresh_check ''
     fi
-#@bash
-    # The due time PS0 compares with the clock: digits only, since it is evaluated as arithmetic.
     __awsctx_refresh_due=${@AWSCTX_VAR_REFRESH_AT@-}
     [[ $__awsctx_refresh_due != *[!0-9]* && ${#__awsctx_refresh_due} -le 12 ]] || __awsctx_refresh_due=''
-#@end
-    return "$__awsctx_status"
 }
 
 # Before every command: a refresh that came due while the shell sat idle at its prompt runs now,
 # and in the foreground once the credentials are inside the AWS CLI's own 15 minutes (plus one),
-# so that the command finds them fresh. Keeps $?.
+# so that the command finds them fresh. Nothing but a comparison with the clock before then (or
+# until the refresh time changes from what the last prompt checked). Keeps $?.
 __awsctx_refresh_preexec() {
     \builtin local __awsctx_status=$?
-    if [[ -n ${@AWSCTX_VAR_REFRESH_AT@-} && -n ${@AWSCTX_REFRESH_FILE@-} ]]; then
+    if [[ -n ${@AWSCTX_VAR_REFRESH_AT@-} && -n ${@AWSCTX_REFRESH_FILE@-} ]] &&
+        ! { [[ ${@AWSCTX_VAR_REFRESH_AT@} == "$__awsctx_refresh_due" ]] &&
+            ((${EPOCHSECONDS:-10#$__awsctx_refresh_due} < 10#$__awsctx_refresh_due)); }; then
         __awsctx_refresh_check preexec
     fi
     return "$__awsctx_status"
@@ -110,30 +116,18 @@ __awsctx_refresh_check() {
 # subshell, printing nothing; the refresh it starts writes what it found for the next prompt). So a
 # shell left idle at its prompt past the refresh time refreshes before the next command runs. A
 # PS0 of the user's own follows it.
-__awsctx_refresh_due=${__awsctx_refresh_due-}
 __awsctx_refresh_yes=([1]=1)
 if [[ ${__bp_imported-} != defined && ${PS0-} != *__awsctx_refresh_yes* ]]; then
     # shellcheck disable=SC2016 # expanded by bash before each command
     PS0='${__awsctx_refresh_yes[${__awsctx_refresh_due:-0} > 0 && ${EPOCHSECONDS:-0} >= ${__awsctx_refresh_due:-0}]:+$(__awsctx_refresh_preexec)}'${PS0-}
 fi
-# First among the prompt commands (so that the prompt shows what it found), once however often
-# this is loaded: through bash-preexec when it is there (which also gives a hook before commands),
-# else in PROMPT_COMMAND, array or string.
+# With bash-preexec (and no PS0 then): its hook before each command.
 if [[ ${__bp_imported-} == defined ]]; then
-    [[ " ${precmd_functions[*]-} " == *' __awsctx_refresh_hook '* ]] || precmd_functions=(__awsctx_refresh_hook "${precmd_functions[@]}")
     [[ " ${preexec_functions[*]-} " == *' __awsctx_refresh_preexec '* ]] || preexec_functions+=(__awsctx_refresh_preexec)
-elif [[ -n ${PROMPT_COMMAND+set} && ${BASH_VERSINFO[0]}${BASH_VERSINFO[1]} -ge 51 && ${PROMPT_COMMAND@a} == *a* ]]; then
-    [[ " ${PROMPT_COMMAND[*]} " == *__awsctx_refresh_hook* ]] || PROMPT_COMMAND=(__awsctx_refresh_hook "${PROMPT_COMMAND[@]}")
-elif [[ ${PROMPT_COMMAND-} != *__awsctx_refresh_hook* ]]; then
-    # shellcheck disable=SC2128,SC2178 # a string here, not an array
-    PROMPT_COMMAND=__awsctx_refresh_hook${PROMPT_COMMAND:+$'\n'$PROMPT_COMMAND}
 fi
 #@end
 #@zsh
-# First before each prompt (so that the prompt shows what it found), and before each command; once
-# however often this is loaded.
-(( ${+precmd_functions} )) || typeset -ga precmd_functions
+# Before each command, once however often this is loaded (before each prompt: the prompt hook).
 (( ${+preexec_functions} )) || typeset -ga preexec_functions
-(( ${precmd_functions[(Ie)__awsctx_refresh_hook]} )) || precmd_functions=(__awsctx_refresh_hook $precmd_functions)
 (( ${preexec_functions[(Ie)__awsctx_refresh_preexec]} )) || preexec_functions+=(__awsctx_refresh_preexec)
 #@end

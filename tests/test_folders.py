@@ -641,15 +641,14 @@ def test_no_folders_turns_it_off(shell: str, env: dict[str, str], tree: Path, ho
     assert result.stderr == ""
 
 
-def test_loading_twice_registers_the_hook_once_and_first(shell: str, env: dict[str, str]) -> None:
+def test_loading_twice_registers_the_hooks_once(shell: str, env: dict[str, str]) -> None:
     show = {
         "bash": "printf '%s\\n' \"$PROMPT_COMMAND\"",
-        "zsh": "print -l $precmd_functions",
+        "zsh": "print -l $precmd_functions -- $chpwd_functions",
         "fish": "functions --handlers-type generic | string match -r '__awsctx_\\S+'",
     }[shell]
-    result = run(shell, f"{init_line(shell)}\n{show}", env)
-    hooks = [line for line in result.output.split() if "__awsctx" in line and "register" not in line]
-    # The background refresh of MFA-session credentials (shell/refresh.*) runs after the folder hook.
+    result = run(shell, f"{init_line(shell)}\n{init_line(shell)}\n{show}", env)
+    hooks = [line for line in result.output.split() if ("__awsctx" in line and "register" not in line) or line == "--"]
     if shell == "fish":
         assert sorted(hooks) == [
             "__awsctx_folder_hook",
@@ -657,8 +656,17 @@ def test_loading_twice_registers_the_hook_once_and_first(shell: str, env: dict[s
             "__awsctx_refresh_hook",
             "__awsctx_refresh_preexec",
         ]
+    elif shell == "zsh":
+        # One precmd function (the folder and MFA refresh checks, then the segment); a `cd` at the
+        # prompt looks for the folder's file at once, in chpwd.
+        assert hooks == ["__awsctx_prompt_hook", "--", "__awsctx_folder_chpwd"]
     else:
-        assert hooks == ["__awsctx_folder_hook", "__awsctx_refresh_hook", "__awsctx_prompt_hook"]
+        # Nothing else before each prompt: one hook does it all.
+        assert hooks == ["__awsctx_prompt_hook"]
+
+
+# An earlier version's hooks, in the string form it left them in.
+EARLIER = "__awsctx_folder_hook\n__awsctx_refresh_hook\nhistory -a\n__awsctx_prompt_hook"
 
 
 @pytest.mark.parametrize(
@@ -667,22 +675,41 @@ def test_loading_twice_registers_the_hook_once_and_first(shell: str, env: dict[s
         ("PROMPT_COMMAND='history -a'", '"$PROMPT_COMMAND"', ["history -a"]),
         ("PROMPT_COMMAND=('history -a' 'mine')", '"${PROMPT_COMMAND[@]}"', ["history -a", "mine"]),
         ("__bp_imported=defined; precmd_functions=(mine)", '"${precmd_functions[@]}"', ["mine"]),
+        (f"PROMPT_COMMAND=$'{EARLIER}'", '"$PROMPT_COMMAND"', ["history -a"]),
+        ("PROMPT_COMMAND=", '"$PROMPT_COMMAND"', []),
     ],
-    ids=["string", "array", "bash-preexec"],
+    ids=["string", "array", "bash-preexec", "earlier-version", "nothing-else"],
 )
-def test_bash_runs_the_hook_first_in_every_form_of_prompt_command(
+def test_bash_runs_the_checks_first_and_the_segment_last_in_every_form_of_prompt_command(
     env: dict[str, str], before: str, shown: str, mine: list[str]
 ) -> None:
-    """Loaded twice: once, and first; loaded again with --no-folders: taken out, the rest kept."""
+    """Loaded twice: once each; the checks first only when something else runs before a prompt;
+    loaded again with --no-folders: the same (the MFA refresh is checked there too)."""
     show = f"printf '%s\\n' {shown}; echo --"
     again = init_line("bash").replace("init bash", "init bash --no-folders")
     script = "\n".join([before, init_line("bash"), init_line("bash"), show, again, show])
     result = run("bash", script, env, init=False)
     assert result.returncode == 0, result.stderr
     loaded, off, _ = result.output.split("--\n")
-    # The background refresh of MFA-session credentials comes right after the folder hook.
-    assert loaded.splitlines() == ["__awsctx_folder_hook", "__awsctx_refresh_hook", *mine, "__awsctx_prompt_hook"]
-    assert off.splitlines() == ["__awsctx_refresh_hook", *mine, "__awsctx_prompt_hook"]
+    expected = ["__awsctx_first_hook", *mine, "__awsctx_prompt_hook"] if mine else ["__awsctx_prompt_hook"]
+    assert loaded.splitlines() == expected
+    assert off.splitlines() == expected
+
+
+def test_zsh_keeps_one_precmd_function_and_drops_an_earlier_versions(env: dict[str, str]) -> None:
+    # compdef as after compinit: the completion's own one-time precmd function is not registered.
+    before = "compdef() { : }; precmd_functions=(__awsctx_folder_hook __awsctx_refresh_hook mine __awsctx_prompt_hook)"
+    show = "print -r -- $precmd_functions; print -r -- $chpwd_functions"
+    again = init_line("zsh").replace("init zsh", "init zsh --no-folders")
+    script = "\n".join([before, init_line("zsh"), show, again, show])
+    result = run("zsh", script, env, init=False)
+    assert result.returncode == 0, result.stderr
+    assert result.output.splitlines() == [
+        "mine __awsctx_prompt_hook",
+        "__awsctx_folder_chpwd",
+        "mine __awsctx_prompt_hook",
+        "",
+    ]
 
 
 def test_the_hooks_run_silently_under_strict_options(env: dict[str, str], tree: Path) -> None:
@@ -729,6 +756,70 @@ def test_the_first_prompt_after_cd_shows_the_folders_profile(
         assert prompt_after(session, "cd ..") == ""
     finally:
         session.close()
+
+
+# A theme's prompt command that shows the profile (a prompt program's, say): before or after the
+# init line. bash runs the integration's checks before it; zsh's `cd` looks for the file in chpwd,
+# before any precmd function.
+THEME = {
+    "bash": ('theme() { echo "THEME:${AWS_PROFILE-none}"; }', "PROMPT_COMMAND=theme", "PROMPT_COMMAND+=$'\\n'theme"),
+    "zsh": (
+        'theme() { print -r -- "THEME:${AWS_PROFILE-none}" }',
+        "precmd_functions+=(theme)",
+        "precmd_functions+=(theme)",
+    ),
+}
+
+
+@pytest.mark.parametrize("order", ["before", "after"])
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_a_themes_prompt_command_sees_the_folders_profile_at_once(
+    shell: str, env: dict[str, str], home: Path, tree: Path, order: str
+) -> None:
+    allow(env, tree / "proj")
+    define, before, after = THEME[shell]
+    rc = "\n".join([USER_PROMPT[shell], define, before if order == "before" else ""])
+    session = Interactive(shell, dict(env, NO_COLOR="1"), home, rc=rc, after=after if order == "after" else "")
+    try:
+        assert "THEME:none" in session.run("true")
+        session.child.sendline(f"cd {q(shell, tree / 'proj')}; echo MA''RK")
+        session.child.expect("MARK\r\n")
+        session.child.expect("END")
+        between = strip_ansi(session.child.before)
+        session.sync()
+    finally:
+        session.close()
+    # What the theme printed for the prompt right after the `cd`.
+    assert "THEME:client2" in between and "THEME:none" not in between, between
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_a_cd_in_a_subshell_or_a_function_that_comes_back_starts_nothing(
+    shell: str, env: dict[str, str], home: Path, tree: Path
+) -> None:
+    """Only where the shell stays counts: zsh's chpwd leaves a `cd` in a subshell or a function to
+    the prompt hook, which finds the folder unchanged; the test after it shows a `cd` that stays does
+    start the program."""
+    allow(env, tree / "proj")
+    log = home.parent / "strace.log"
+    proj = q(shell, tree / "proj")
+    session = Interactive(
+        shell,
+        env,
+        home,
+        rc=USER_PROMPT[shell],
+        prefix=("strace", "--seccomp-bpf", "-f", "-e", "trace=execve", "-o", str(log)),
+    )
+    try:
+        session.run(f"( cd {proj} && /bin/true in-subshell )")
+        session.run(f"there_and_back() {{ cd {proj}; cd - >/dev/null; }}; there_and_back")
+        assert session.run("echo ${AWS_PROFILE-none}") == "none"
+        session.run("/bin/true awsctx-end")
+    finally:
+        session.close()
+    text = log.read_text()
+    assert "in-subshell" in text and "awsctx-end" in text
+    assert "--folder-hook" not in text
 
 
 def _deep(root: Path, depth: int) -> Path:

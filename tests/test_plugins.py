@@ -19,6 +19,7 @@ FISHER_DIRS = ("conf.d", "functions")
 ZSH_STATE = r"""
 functions
 print -r -- "precmd: $precmd_functions"
+print -r -- "chpwd: $chpwd_functions"
 typeset -m '__awsctx*'
 typeset -m 'awsctx*'
 """
@@ -76,7 +77,7 @@ def test_the_zsh_plugin_gives_what_the_init_line_gives(env: dict[str, str], how:
     loaded = zsh(env, how + "\n" + ZSH_STATE)
     assert (expected.returncode, expected.stderr) == (0, "")
     assert (loaded.returncode, loaded.stderr) == (0, "")
-    assert "awsctx () {" in expected.stdout and "__awsctx_folder_hook" in expected.stdout
+    assert "awsctx () {" in expected.stdout and "chpwd: __awsctx_folder_chpwd" in expected.stdout
     assert loaded.stdout == expected.stdout
 
 
@@ -84,8 +85,10 @@ def test_the_zsh_plugin_switches_and_takes_the_settings(env: dict[str, str]) -> 
     result = run("zsh", f"source '{ZSH_PLUGIN}'\nawsctx client2\n{dump('after')}", env, init=False)
     assert result.returncode == 0, result.stderr
     assert result.aws_only("after")["AWS_PROFILE"] == "client2"
-    off = zsh(dict(env, AWSCTX_NO_FOLDERS="1"), f"source '{ZSH_PLUGIN}'\nprint -r -- $precmd_functions")
-    assert "__awsctx_folder_hook" not in off.stdout and "__awsctx_prompt_hook" in off.stdout
+    off = zsh(
+        dict(env, AWSCTX_NO_FOLDERS="1"), f"source '{ZSH_PLUGIN}'\nprint -r -- $precmd_functions $chpwd_functions"
+    )
+    assert "__awsctx_folder_chpwd" not in off.stdout and "__awsctx_prompt_hook" in off.stdout
 
 
 def test_without_the_program_the_zsh_plugin_is_silent_and_loads_nothing(env: dict[str, str], tmp_path: Path) -> None:

@@ -113,7 +113,7 @@ def test_the_hook_starts_no_process_until_due_and_one_refresh_then(
         mfa_home,
         # fish's own prompt runs git: a prompt of one's own, as in test_prompt.py.
         rc="function fish_prompt; printf '> '; end" if shell == "fish" else "",
-        prefix=("strace", "--seccomp-bpf", "-f", "-e", "trace=execve,fork,vfork,clone,clone3", "-o", str(log)),
+        prefix=("strace", "--seccomp-bpf", "-f", "-e", "trace=execve,fork,vfork,clone,clone3,openat", "-o", str(log)),
     )
     try:
         switch(term, "acct0-admin", "123456")
@@ -139,6 +139,11 @@ def test_the_hook_starts_no_process_until_due_and_one_refresh_then(
     # Only the shell's fork of the next marker.
     assert [line for line in idle if "execve(" in line] == []
     assert len([line for line in idle if created.search(line) and "CLONE_THREAD" not in line]) == 1
+    # bash and zsh compare the clock alone until the time comes (fish reads the file at each prompt).
+    state = str(state_file(mfa_home, "acct0-admin"))
+    if shell != "fish":
+        assert [line for line in idle if "openat(" in line and state in line] == []
+    assert any("openat(" in line and state in line for line in lines[at("refresh-due") + 1 : at("refresh-end")])
     due_window = lines[at("refresh-due") + 1 : at("refresh-end")]
     refreshes = [line for line in due_window if "execve(" in line and '"refresh"' in line]
     assert len(refreshes) == 1, refreshes

@@ -68,17 +68,14 @@ __awsctx_prompt_hook() {
     __awsctx_prompt_status=$?
 #@end
     # Most prompts find nothing to do but compare: kept lean because this runs before every prompt.
-    # First what may switch the profile or renew its credentials. The profile per folder, when the
-    # folder has changed (shell/folders.sh; in zsh, in a way its chpwd function left alone):
-    [[ $PWD == "$__awsctx_folder_pwd" ]] || __awsctx_folder_check
-    # the MFA refresh (shell/refresh.sh), when one is on its way, when the refresh time has changed
-    # since it was last checked (a switch), or when it has come. (The due time is the refresh time,
-    # digits only, or ''; so the first comparison holds only while none is on its way, and the time
-    # is what was checked.)
-    # shellcheck disable=SC2015 # the refresh runs unless both hold
-    [[ ${@AWSCTX_VAR_REFRESH_AT@-}$__awsctx_refresh_pending == "$__awsctx_refresh_due" ]] &&
-        { [[ -z $__awsctx_refresh_due ]] || ((${EPOCHSECONDS:-10#$__awsctx_refresh_due} < 10#$__awsctx_refresh_due)); } ||
-        __awsctx_refresh_prompt
+    # First, in one test, what may switch the profile or renew its credentials: the folder is the
+    # one last looked at (shell/folders.sh; in zsh a `cd` typed at the prompt was, in chpwd), and
+    # the MFA refresh (shell/refresh.sh) has nothing on its way, its time is the one last checked
+    # (a switch changes it) and has not come. (The due time is the refresh time, digits only, or '';
+    # so the second comparison holds only while nothing is on its way.)
+    [[ $PWD == "$__awsctx_folder_pwd" && ${@AWSCTX_VAR_REFRESH_AT@-}$__awsctx_refresh_pending == "$__awsctx_refresh_due" &&
+        ( -z $__awsctx_refresh_due || ${EPOCHSECONDS:-$__awsctx_refresh_due} -lt $__awsctx_refresh_due ) ]] ||
+        __awsctx_prompt_checks
 #@bash
     # __awsctx_first_hook: the checks alone.
     [[ -z ${1-} ]] || return "$__awsctx_prompt_status"
@@ -100,12 +97,12 @@ __awsctx_prompt_hook() {
         ( -n $__awsctx_prompt_until && ${EPOCHSECONDS:-0} -ge $__awsctx_prompt_until ) ]]; then
 #@end
 #@zsh
+    # the exported text (a switch sets it anew), everything the segment shows but the clock, then
     # prompt_percent (as $?: without it PS1 cannot show psvar, and the segment is taken out until it
-    # is back), the exported text (a switch sets it anew), then everything the segment shows but the
-    # clock; and apart (cheaper than in the one string), PS1 and psvar, which a hook or theme may
-    # have set again.
+    # is back; last, where zsh reads $? for a tenth of what it costs first); and apart (cheaper than
+    # in the one string), PS1 and psvar, which a hook or theme may have set again.
     [[ -o promptpercent ]]
-    __awsctx_prompt_seen=$?@AWSCTX_REF_SEGMENT@$'\037'@AWSCTX_PROMPT_WATCHED@
+    __awsctx_prompt_seen=@AWSCTX_REF_SEGMENT@$'\037'@AWSCTX_PROMPT_WATCHED@$?
     if [[ $__awsctx_prompt_seen != "$__awsctx_prompt_key" || $PS1 != "$__awsctx_prompt_ps1" ||
         ${psvar[98]} != "$__awsctx_prompt_shown" ]] || ((${EPOCHSECONDS:-0} >= __awsctx_prompt_until)); then
 #@end
@@ -115,6 +112,13 @@ __awsctx_prompt_hook() {
 #@bash
     return "$__awsctx_prompt_status"
 #@end
+}
+
+# Run by the hook when one of its first comparisons fails: the folder has changed, or the MFA
+# refresh has something to do (then it looks).
+__awsctx_prompt_checks() {
+    [[ $PWD == "$__awsctx_folder_pwd" ]] || __awsctx_folder_check
+    __awsctx_refresh_prompt
 }
 
 # Public: the same, for themes and prompts of one's own (the init runs it before every prompt).
@@ -223,7 +227,7 @@ __awsctx_prompt_update() {
         fi
     fi
     # What the hook compares, as this leaves it (prompt_percent as the user has it).
-    __awsctx_prompt_key=${${__awsctx_percent:+0}:-1}${@AWSCTX_VAR_SEGMENT@-}$'\037'@AWSCTX_PROMPT_WATCHED@
+    __awsctx_prompt_key=${@AWSCTX_VAR_SEGMENT@-}$'\037'@AWSCTX_PROMPT_WATCHED@${${__awsctx_percent:+0}:-1}
     __awsctx_prompt_ps1=$PS1 __awsctx_prompt_shown=${psvar[98]-}
 #@end
 }

@@ -26,13 +26,18 @@ typeset -g __awsctx_refresh_due=${__awsctx_refresh_due-}
 #@end
 
 # Before a prompt, when the prompt hook finds a refresh on its way, @AWSCTX_VAR_REFRESH_AT@ changed
-# since it was last checked (a switch), or its time come.
+# since it was last checked (a switch), its time come, or the folder changed.
 __awsctx_refresh_prompt() {
     if [[ -n ${@AWSCTX_VAR_REFRESH_AT@-} && -n ${@AWSCTX_REFRESH_FILE@-} ]] || [[ -n $__awsctx_refresh_pending ]]; then
         __awsctx_refresh_check ''
     fi
     __awsctx_refresh_due=${@AWSCTX_VAR_REFRESH_AT@-}
-    [[ $__awsctx_refresh_due != *[!0-9]* && ${#__awsctx_refresh_due} -le 12 ]] || __awsctx_refresh_due=''
+    if [[ $__awsctx_refresh_due == *[!0-9]* || ${#__awsctx_refresh_due} -gt 12 ]]; then
+        __awsctx_refresh_due=''
+    elif [[ $__awsctx_refresh_due == 0?* ]]; then
+        # Without its leading zeros, which bash's arithmetic would read as octal.
+        __awsctx_refresh_due=$((10#$__awsctx_refresh_due))
+    fi
 }
 
 # Before every command: a refresh that came due while the shell sat idle at its prompt runs now,
@@ -43,7 +48,7 @@ __awsctx_refresh_preexec() {
     \builtin local __awsctx_status=$?
     if [[ -n ${@AWSCTX_VAR_REFRESH_AT@-} && -n ${@AWSCTX_REFRESH_FILE@-} ]] &&
         ! { [[ ${@AWSCTX_VAR_REFRESH_AT@} == "$__awsctx_refresh_due" ]] &&
-            ((${EPOCHSECONDS:-10#$__awsctx_refresh_due} < 10#$__awsctx_refresh_due)); }; then
+            ((${EPOCHSECONDS:-$__awsctx_refresh_due} < __awsctx_refresh_due)); }; then
         __awsctx_refresh_check preexec
     fi
     return "$__awsctx_status"

@@ -130,7 +130,7 @@ def _base(cfg: config.AwsConfig, source: str, skipped: list[str]) -> _Base | Non
     in_keyring = keystore.is_keyring_process(settings) == source
     if "role_arn" in settings or ("credential_process" in settings and not in_keyring):
         return None  # a chain, or credentials of unknown origin: no console sign-in to match
-    sso = "sso_session" in settings or "sso_start_url" in settings
+    sso = config.uses_sso(settings)
     account, alias = facts.account_of(settings)
     user = ""
     if not sso and ("aws_access_key_id" in settings or in_keyring):

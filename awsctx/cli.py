@@ -93,6 +93,13 @@ def add_profile(parser: argparse.ArgumentParser, optional: bool = True) -> None:
     argument.completer = complete_profiles  # type: ignore[attr-defined]
 
 
+def add_folder_path(parser: argparse.ArgumentParser, what: str) -> None:
+    """The PATH argument of `allow` and `deny`: `what` it may be; by default the nearest `.awsctx`."""
+    parser.add_argument(
+        "path", nargs="?", metavar="PATH", help=f"{what} (default: the nearest .awsctx in this folder or above it)"
+    )
+
+
 def add_region_options(parser: argparse.ArgumentParser, help_text: str) -> None:
     option = parser.add_argument("-r", "--region", metavar="REGION", help=help_text)
     option.completer = complete_regions  # type: ignore[attr-defined]

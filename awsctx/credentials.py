@@ -231,7 +231,7 @@ def check_profile(cfg: config.AwsConfig, name: str) -> None:
                 return  # botocore allows a profile to be its own source when it also holds keys
             current = source
             continue
-        if "sso_session" in settings or "sso_start_url" in settings:
+        if config.uses_sso(settings):
             from awsctx.sso import sessions
 
             sessions.target_for_profile(current, cfg)  # raises a precise error for missing keys
@@ -433,7 +433,7 @@ def sso_target(cfg: config.AwsConfig, profile: str) -> sessions.Target | None:
     while current is not None and current not in seen:
         seen.add(current)
         settings = cfg.profiles.get(current, {})
-        if "sso_session" in settings or "sso_start_url" in settings:
+        if config.uses_sso(settings):
             return sessions.target_for_profile(current, cfg)
         source = settings.get("source_profile")
         if not isinstance(source, str) or not source or "role_arn" not in settings:

@@ -278,11 +278,14 @@ def deny(argument: str | None) -> tuple[str, bool]:
     return path, removed is not None
 
 
-def recheck(script: Script) -> None:
-    """Code making the integration look at the folder again at the next prompt (trust has changed)."""
+def recheck(shell: str) -> str:
+    """`shell`'s code making the integration look at the folder again at the next prompt (`allow` or
+    `deny` has changed the trust)."""
+    script = Script(shell)
     script.set_local("__awsctx_folder_pwd", "")
     script.set_local("__awsctx_folder_seen", _RECHECK)
     script.set_local("__awsctx_folder_top", _RECHECK)
+    return script.render()
 
 
 # ------------------------------------------------------------------------------- the shell's hook

@@ -84,6 +84,19 @@ def code_folders() -> list[str] | None:
     return folders
 
 
+# Every template, as the wheel ships them (pyproject.toml's package data lists the same).
+TEMPLATES = (
+    "awsctx.bash",
+    "awsctx.zsh",
+    "awsctx.fish",
+    "names.sh",
+    "prompt.sh",
+    "folders.sh",
+    "refresh.sh",
+    "refresh.fish",
+)
+
+
 def template_path(name: str) -> str:
     """The template file NAME (`awsctx.bash`, `prompt.sh`, ...) of this installation."""
     here = os.path.dirname(os.path.abspath(__file__))
@@ -306,6 +319,7 @@ def render(shell: str, place_prompt: bool = True, folders: bool = True) -> str:
         "\n"
     )
     if shell != "fish":
+        tokens["NAMES_CODE"] = _render_file("names.sh", shell, tokens).rstrip("\n")
         tokens["PROMPT_CODE"] = _render_file("prompt.sh", shell, tokens).rstrip("\n")
         tokens["FOLDERS_CODE"] = _render_file("folders.sh", shell, tokens).rstrip("\n")
     return _render_file(f"awsctx.{shell}", shell, tokens)

@@ -89,7 +89,7 @@ __awsctx_complete() {
 # cursor is plain words (printable ASCII, nothing that quotes, escapes or expands, nothing bash
 # must see escaped) ending in a profile name being typed, and the file is awsctx's, the user's own,
 # and made from the config files as they are now (their modification times, to the nanosecond,
-# those of the stamps it names).
+# those of the stamps it names: shell/names.sh).
 __awsctx_complete_names() {
     # Bytes compared as bytes, as the file is sorted (and with case: nocasematch is the program's).
     \builtin shopt -q nocasematch && return 1
@@ -123,27 +123,11 @@ __awsctx_complete_names() {
     else
         return 1
     fi
-    \builtin local __awsctx_dir __awsctx_file __awsctx_config __awsctx_credentials __awsctx_stamps
-    if [[ ${XDG_CACHE_HOME-} == /* ]]; then
-        __awsctx_dir=$XDG_CACHE_HOME/awsctx
-    elif [[ ${HOME-} == /* ]]; then
-        __awsctx_dir=$HOME/.cache/awsctx
-    else
-        return 1
-    fi
-    __awsctx_file=$__awsctx_dir/@AWSCTX_NAMES_BASH_FILE@
-    [[ -d $__awsctx_dir && -O $__awsctx_dir && -f $__awsctx_file && ! -h $__awsctx_file && -O $__awsctx_file ]] ||
-        return 1
+    \builtin local __awsctx_dir __awsctx_file
+    __awsctx_names_at @AWSCTX_NAMES_BASH_FILE@ || return 1
     \builtin local -a __awsctx_lines
     \builtin mapfile -t __awsctx_lines <"$__awsctx_file" 2>/dev/null || return 1
-    __awsctx_config=${AWS_CONFIG_FILE-${HOME-}/.aws/config}
-    __awsctx_credentials=${AWS_SHARED_CREDENTIALS_FILE-${HOME-}/.aws/credentials}
-    __awsctx_stamps=${__awsctx_lines[0]-}
-    [[ $__awsctx_stamps == @AWSCTX_NAMES_MAGIC@$'\037'"$__awsctx_config"$'\037'"$__awsctx_credentials"$'\037'* ]] ||
-        return 1
-    __awsctx_stamps=${__awsctx_stamps#@AWSCTX_NAMES_MAGIC@$'\037'"$__awsctx_config"$'\037'"$__awsctx_credentials"$'\037'}
-    __awsctx_fresh "$__awsctx_config" "$__awsctx_dir" "${__awsctx_stamps%%$'\037'*}" &&
-        __awsctx_fresh "$__awsctx_credentials" "$__awsctx_dir" "${__awsctx_stamps#*$'\037'}" || return 1
+    __awsctx_names_current "${__awsctx_lines[0]-}" || return 1
     # A section a tag: `#TAG COUNT`, then its names, sorted. Halving finds the first name not before
     # the prefix, then the first after it that does not start with it (bash walks an array to reach
     # an element: one element costs little, a slice as much as the whole array).
@@ -184,14 +168,8 @@ __awsctx_complete_names() {
     done
 }
 
-# Whether file $1 is as stamp $3 (in folder $2) says: its modification time, or `-` for no file.
-__awsctx_fresh() {
-    if [[ $3 == @AWSCTX_NAMES_NO_FILE@ ]]; then
-        [[ ! -e $1 ]]
-    else
-        [[ $3 == @AWSCTX_NAMES_STAMP@[0-9]* && $3 != */* && -e $1 && ! $1 -nt $2/$3 && ! $1 -ot $2/$3 ]]
-    fi
-}
+#@# Where the names file is and whether it holds: shell/names.sh, shared with zsh.
+@AWSCTX_NAMES_CODE@
 \builtin complete -F __awsctx_complete awsctx
 
 #@# The background refresh of MFA-session credentials: shell/refresh.sh, shared with zsh.

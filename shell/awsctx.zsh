@@ -83,10 +83,9 @@ __awsctx_complete() {
 
 # Profile names from the file `names`, into __awsctx_plain (the caller's); status 1 (nothing done)
 # unless the line is plain words (printable ASCII, nothing that quotes, escapes or expands, words
-# parted by spaces) ending
-# in a profile name being typed, and the file is awsctx's, the user's own and written by no one
-# else (zsh/stat), and made from the config files as they are now (their modification times, to the
-# nanosecond, those of the stamps it names).
+# parted by spaces) ending in a profile name being typed, and the file is awsctx's, the user's own
+# and written by no one else (zsh/stat), and made from the config files as they are now (their
+# modification times, to the nanosecond, those of the stamps it names: shell/names.sh).
 __awsctx_complete_names() {
     \builtin emulate -L zsh
     \builtin local LC_ALL=C __awsctx_line="${(j: :)words[1,CURRENT]}" __awsctx_prefix="${words[CURRENT]-}" __awsctx_tags
@@ -99,46 +98,24 @@ __awsctx_complete_names() {
     else
         return 1
     fi
-    \builtin local __awsctx_dir __awsctx_file __awsctx_config __awsctx_credentials __awsctx_stamps
+    \builtin local __awsctx_dir __awsctx_file
     \builtin local -a __awsctx_lines __awsctx_modes
-    if [[ ${XDG_CACHE_HOME-} == /* ]]; then
-        __awsctx_dir=$XDG_CACHE_HOME/awsctx
-    elif [[ ${HOME-} == /* ]]; then
-        __awsctx_dir=$HOME/.cache/awsctx
-    else
-        return 1
-    fi
-    __awsctx_file=$__awsctx_dir/@AWSCTX_NAMES_FILE@
-    [[ -d $__awsctx_dir && -O $__awsctx_dir && -f $__awsctx_file && ! -h $__awsctx_file && -O $__awsctx_file ]] ||
-        return 1
+    __awsctx_names_at @AWSCTX_NAMES_FILE@ || return 1
     # Neither the folder nor the file writable by group or others (modules that ship with zsh).
     \builtin zmodload -F zsh/stat b:zstat 2>/dev/null && \builtin zmodload -F zsh/mapfile p:mapfile 2>/dev/null ||
         return 1
     \builtin zstat -A __awsctx_modes +mode -- $__awsctx_dir $__awsctx_file 2>/dev/null || return 1
     (( ! (__awsctx_modes[1] & 8#22) && ! (__awsctx_modes[2] & 8#22) )) || return 1
     __awsctx_lines=("${(@f)mapfile[$__awsctx_file]}")
-    __awsctx_config=${AWS_CONFIG_FILE-${HOME-}/.aws/config}
-    __awsctx_credentials=${AWS_SHARED_CREDENTIALS_FILE-${HOME-}/.aws/credentials}
-    __awsctx_stamps=${__awsctx_lines[1]-}
-    [[ $__awsctx_stamps == @AWSCTX_NAMES_MAGIC@$'\037'"$__awsctx_config"$'\037'"$__awsctx_credentials"$'\037'* ]] ||
-        return 1
-    __awsctx_stamps=${__awsctx_stamps#@AWSCTX_NAMES_MAGIC@$'\037'"$__awsctx_config"$'\037'"$__awsctx_credentials"$'\037'}
-    __awsctx_fresh "$__awsctx_config" "$__awsctx_dir" "${__awsctx_stamps%%$'\037'*}" &&
-        __awsctx_fresh "$__awsctx_credentials" "$__awsctx_dir" "${__awsctx_stamps#*$'\037'}" || return 1
+    __awsctx_names_current "${__awsctx_lines[1]-}" || return 1
     # Each line is a tag and a name: the lines of the tags offered here that start with the prefix.
     __awsctx_plain=(${(M)__awsctx_lines[2,-1]:#[$__awsctx_tags]$__awsctx_prefix*})
     __awsctx_plain=("${(@)__awsctx_plain#?}")
     return 0
 }
 
-# Whether file $1 is as stamp $3 (in folder $2) says: its modification time, or `-` for no file.
-__awsctx_fresh() {
-    if [[ $3 == @AWSCTX_NAMES_NO_FILE@ ]]; then
-        [[ ! -e $1 ]]
-    else
-        [[ $3 == @AWSCTX_NAMES_STAMP@[0-9]* && $3 != */* && -e $1 && ! $1 -nt $2/$3 && ! $1 -ot $2/$3 ]]
-    fi
-}
+#@# Where the names file is and whether it holds: shell/names.sh, shared with bash.
+@AWSCTX_NAMES_CODE@
 
 # compdef exists once compinit has run: register now, or at the first prompt after it has.
 __awsctx_register_completion() {

@@ -14,7 +14,6 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Optional
 
 import botocore.configloader
 import botocore.session
@@ -28,7 +27,7 @@ from awsctx import config, ini
 SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / ".aws"
 SEED_PROFILES = ["default", "client1", "client2-with-sso", "client2", "mirego", "client_with_direct_access"]
 # Profiles, SSO sessions and services; None where the files are refused.
-View = Optional[tuple[dict, dict, dict]]
+View = tuple[dict, dict, dict] | None
 
 
 @contextlib.contextmanager

@@ -4,6 +4,7 @@ STS behind the counting proxy (which shortens AssumeRole below botocore's 900 s)
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -177,7 +178,7 @@ def assert_one_assume_role_per_lifetime(sts: StsProxy) -> None:
     times = assume_role_times(sts)
     assert len(times) >= 3
     # Each one a fresh set of credentials, asked no sooner than two thirds into the last one's life.
-    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert min(gaps) > LIFETIME * 2 / 3 - 1, gaps
 
 

@@ -75,15 +75,7 @@ def _broken_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
     """This installation's templates, copied to TMP_PATH, with NAME edited; init reads those."""
     from awsctx import shellinit
 
-    for template in (
-        "awsctx.bash",
-        "awsctx.zsh",
-        "awsctx.fish",
-        "prompt.sh",
-        "folders.sh",
-        "refresh.sh",
-        "refresh.fish",
-    ):
+    for template in shellinit.TEMPLATES:
         text = Path(shellinit.template_path(template)).read_text()
         (tmp_path / template).write_text(edit(text) if template == name else text)
     monkeypatch.setattr(shellinit, "template_path", lambda template: str(tmp_path / template))
@@ -208,15 +200,9 @@ def test_wheel_ships_the_templates(tmp_path: Path) -> None:
     )
     (wheel,) = tmp_path.glob("awsctx_shell-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for template in (
-        "awsctx.bash",
-        "awsctx.zsh",
-        "awsctx.fish",
-        "prompt.sh",
-        "folders.sh",
-        "refresh.sh",
-        "refresh.fish",
-    ):
+    from awsctx import shellinit
+
+    for template in shellinit.TEMPLATES:
         assert f"awsctx/shell/{template}" in names
 
 

@@ -120,6 +120,17 @@ def test_awsctx_debug_shows_the_causes_a_one_line_error_hides(tmp_path: Path) ->
     assert 'File "' in loud.stderr  # where it was raised
 
 
+def test_the_wheel_ships_every_template_and_only_those() -> None:
+    import tomllib
+
+    from awsctx import shellinit
+
+    root = Path(__file__).resolve().parents[1]
+    shipped = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert sorted(shipped["awsctx.shell"]) == sorted(shellinit.TEMPLATES)
+    assert sorted(path.name for path in (root / "shell").iterdir()) == sorted(shellinit.TEMPLATES)
+
+
 def test_ci_tests_the_lowest_versions_pyproject_admits() -> None:
     """tests/oldest.txt pins what CI runs the suite with a second time: the lower bounds of
     pyproject's dependencies, neither more nor fewer."""

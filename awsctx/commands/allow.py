@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from awsctx import cli, folders, output, paths
-from awsctx.shells import Script
 
 
 def parser() -> argparse.ArgumentParser:
@@ -17,12 +16,7 @@ def parser() -> argparse.ArgumentParser:
             "Editing the file revokes the trust; `awsctx deny` drops it."
         ),
     )
-    found.add_argument(
-        "path",
-        nargs="?",
-        metavar="PATH",
-        help="a folder or its .awsctx (default: the nearest .awsctx in this folder or above it)",
-    )
+    cli.add_folder_path(found, "a folder or its .awsctx")
     return found
 
 
@@ -31,7 +25,5 @@ def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> 
     where = paths.display(path)
     output.success(f"Allowed {where} ({choice.describe()})")
     if shell is not None:
-        script = Script(shell)
-        folders.recheck(script)
-        sys.stdout.write(script.render())
+        sys.stdout.write(folders.recheck(shell))
     return 0

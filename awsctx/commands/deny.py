@@ -6,7 +6,6 @@ import argparse
 import sys
 
 from awsctx import cli, folders, output, paths
-from awsctx.shells import Script
 
 
 def parser() -> argparse.ArgumentParser:
@@ -14,12 +13,7 @@ def parser() -> argparse.ArgumentParser:
         prog="awsctx deny",
         description="Stop trusting a .awsctx file: entering its folder changes nothing until `awsctx allow`.",
     )
-    found.add_argument(
-        "path",
-        nargs="?",
-        metavar="PATH",
-        help="a folder or its .awsctx, which may be gone (default: the nearest .awsctx in this folder or above it)",
-    )
+    cli.add_folder_path(found, "a folder or its .awsctx, which may be gone")
     return found
 
 
@@ -31,7 +25,5 @@ def run(namespace: argparse.Namespace, shell: str | None, interactive: bool) -> 
     else:
         output.note(f"{where} was not allowed; nothing to deny")
     if shell is not None:
-        script = Script(shell)
-        folders.recheck(script)
-        sys.stdout.write(script.render())
+        sys.stdout.write(folders.recheck(shell))
     return 0

@@ -23,8 +23,9 @@ __awsctx_names_at() {
 # Whether the file whose first line is $1 was made from the config files as they are now: the files
 # it names are those in use, each as the stamp it names (in __awsctx_dir) says.
 __awsctx_names_current() {
-    \builtin local __awsctx_config=${AWS_CONFIG_FILE-${HOME-}/.aws/config} __awsctx_stamps=$1 \
-        __awsctx_credentials=${AWS_SHARED_CREDENTIALS_FILE-${HOME-}/.aws/credentials}
+    # Quoted: through `builtin`, bash splits what `local` is given as it would any command's words.
+    \builtin local __awsctx_config="${AWS_CONFIG_FILE-${HOME-}/.aws/config}" __awsctx_stamps="$1" \
+        __awsctx_credentials="${AWS_SHARED_CREDENTIALS_FILE-${HOME-}/.aws/credentials}"
     [[ $__awsctx_stamps == @AWSCTX_NAMES_MAGIC@$'\037'"$__awsctx_config"$'\037'"$__awsctx_credentials"$'\037'* ]] ||
         return 1
     __awsctx_stamps=${__awsctx_stamps#@AWSCTX_NAMES_MAGIC@$'\037'"$__awsctx_config"$'\037'"$__awsctx_credentials"$'\037'}

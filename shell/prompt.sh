@@ -335,7 +335,7 @@ __awsctx_prompt_render() {
         \builtin local -a __awsctx_values
 #@end
         # Each placeholder shows the variable named after it.
-        \builtin local __awsctx_account=${__awsctx_alias:-$__awsctx_id}
+        \builtin local __awsctx_account="${__awsctx_alias:-$__awsctx_id}"
         __awsctx_values=(@AWSCTX_PLACEHOLDER_VALUES@)
         for __awsctx_i in @AWSCTX_PLACEHOLDER_INDEXES@; do
 #@bash

@@ -59,7 +59,7 @@ __awsctx_refresh_check() {
 #@zsh
     \builtin emulate -L zsh
 #@end
-    \builtin local __awsctx_now=${EPOCHSECONDS-} __awsctx_due=${@AWSCTX_VAR_REFRESH_AT@-} __awsctx_at='' __awsctx_expiry=''
+    \builtin local __awsctx_now="${EPOCHSECONDS-}" __awsctx_due="${@AWSCTX_VAR_REFRESH_AT@-}" __awsctx_at='' __awsctx_expiry=''
     if [[ -z $__awsctx_now ]]; then
 #@bash
         \builtin printf -v __awsctx_now '%(%s)T' -1

@@ -439,6 +439,33 @@ def test_control_characters_and_newlines_set_by_hand_render_as_question_marks(
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_every_check_before_a_prompt_reads_the_variables_as_data(
+    shell: str, env: dict[str, str], tmp_path: Path
+) -> None:
+    """Spaces, globs and code in the facts, the MFA refresh time and the format are neither split,
+    expanded nor run by the hooks, and draw no error (bash splits what `builtin local` is given)."""
+    marker = tmp_path / "pwned"
+    (tmp_path / "__awsctx_due=7").touch()  # what an unquoted `__awsctx_due=*` would glob to
+    hooks = 'eval "$PROMPT_COMMAND"' if shell == "bash" else "for __f in $precmd_functions; do $__f; done"
+    script = "\n".join(
+        [
+            f"cd '{tmp_path}'",
+            "export AWS_PROFILE=p AWSCTX_PROFILE=p AWSCTX_ACCOUNT_ALIAS='a  b *' AWSCTX_COLOR='zz zz'",
+            "export AWSCTX_PROMPT_FORMAT='{profile} {account}' AWSCTX_EXPIRATION='3 4'",
+            f"export AWSCTX_REFRESH_AT='1 2 $(touch {marker}) *'",
+            "__awsctx_refresh_file=/dev/null",
+            hooks,
+            hooks,
+            "printf '[%s]\\n' \"$AWSCTX_SEGMENT\"",
+        ]
+    )
+    result = run(shell, script, env)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-1] == "[p a  b *]"
+    assert not marker.exists()
+
+
 # The controls of bidirectional text: U+202E would show `aws:prod` as `aws:dorp` and so on.
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 

@@ -156,15 +156,21 @@ def _read_key(folder: str) -> bytes | None:
     return key if len(key) == _KEY_SIZE else None
 
 
+def _unsealing_key(path: str) -> bytes | None:
+    """The key the sealed file at `path` must have been sealed with; None when its folder is not
+    `trusted_dir` or holds no key: nothing there can be trusted."""
+    folder = os.path.dirname(path)
+    if not trusted_dir(folder):
+        return None
+    return _read_key(folder)
+
+
 def unseal(path: str, purpose: bytes) -> object:
     """What `seal` stored at `path` for `purpose`; None when there is nothing awsctx can trust there:
     missing, in a folder others can write to, not sealed with this user's key, or corrupt."""
     import marshal
 
-    folder = os.path.dirname(path)
-    if not trusted_dir(folder):
-        return None
-    key = _read_key(folder)
+    key = _unsealing_key(path)
     if key is None:
         return None
     try:
@@ -282,10 +288,7 @@ def unseal_parts(path: str, purpose: bytes) -> SealedParts | None:
     `OWN_CACHE_LIMIT`."""
     import marshal
 
-    folder = os.path.dirname(path)
-    if not trusted_dir(folder):
-        return None
-    key = _read_key(folder)
+    key = _unsealing_key(path)
     if key is None:
         return None
     try:

@@ -728,6 +728,12 @@ def test_the_hooks_run_silently_under_strict_options(env: dict[str, str], tree: 
 USER_PROMPT = {"bash": "PS1='END$ '", "zsh": "PS1='END%# '", "fish": "function fish_prompt; printf 'END> '; end"}
 
 
+def traced(shell: str, env: dict[str, str], home: Path, log: Path, calls: str) -> Interactive:
+    """An interactive SHELL with the user's prompt, under `strace -f` writing its CALLS to LOG."""
+    prefix = ("strace", "--seccomp-bpf", "-f", "-e", f"trace={calls}", "-o", str(log))
+    return Interactive(shell, env, home, rc=USER_PROMPT[shell], prefix=prefix)
+
+
 def prompt_after(session: Interactive, command: str) -> str:
     """The prompt drawn right after COMMAND ran (the folder hook's messages left out)."""
     session.counter += 1
@@ -803,13 +809,7 @@ def test_a_cd_in_a_subshell_or_a_function_that_comes_back_starts_nothing(
     allow(env, tree / "proj")
     log = home.parent / "strace.log"
     proj = q(shell, tree / "proj")
-    session = Interactive(
-        shell,
-        env,
-        home,
-        rc=USER_PROMPT[shell],
-        prefix=("strace", "--seccomp-bpf", "-f", "-e", "trace=execve", "-o", str(log)),
-    )
+    session = traced(shell, env, home, log, "execve")
     try:
         session.run(f"( cd {proj} && /bin/true in-subshell )")
         session.run(f"there_and_back() {{ cd {proj}; cd - >/dev/null; }}; there_and_back")
@@ -838,13 +838,7 @@ def test_a_cd_where_no_file_is_above_starts_no_process(
     deep_a = _deep(tmp_path / "a", 12)
     deep_b = _deep(tmp_path / "b", 12)
     log = tmp_path / "strace.log"
-    session = Interactive(
-        shell,
-        env,
-        home,
-        rc=USER_PROMPT[shell],
-        prefix=("strace", "--seccomp-bpf", "-f", "-e", "trace=execve,fork,vfork,clone,clone3", "-o", str(log)),
-    )
+    session = traced(shell, env, home, log, "execve,fork,vfork,clone,clone3")
     try:
         session.run("/bin/true awsctx-start")
         for index in range(10):
@@ -865,13 +859,7 @@ def test_a_cd_where_no_file_is_above_starts_no_process(
 def test_a_cd_into_a_tree_does_start_the_program(shell: str, env: dict[str, str], home: Path, tree: Path) -> None:
     """The same count where a file is above: the test above can fail."""
     log = home.parent / "strace.log"
-    session = Interactive(
-        shell,
-        env,
-        home,
-        rc=USER_PROMPT[shell],
-        prefix=("strace", "--seccomp-bpf", "-f", "-e", "trace=execve", "-o", str(log)),
-    )
+    session = traced(shell, env, home, log, "execve")
     try:
         session.run(f"cd {q(shell, tree / 'proj')}")
         session.run("/bin/true awsctx-end")

@@ -59,20 +59,35 @@ typeset -g awsctx_prompt=${awsctx_prompt-}
 # $EPOCHSECONDS, from a module that ships with zsh (loading it starts no process).
 \builtin zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null || \builtin true
 
-# The prompt's hook: the integration's one precmd function (each function call costs zsh more than
-# all the comparisons in this one), the last, after whatever sets PS1. $? stays: zsh keeps it
-# around precmd hooks.
-#@end
+# The prompt's hook: the integration's one precmd function, the last, after whatever sets PS1. Most
+# prompts find nothing changed, which one test tells: everything __awsctx_prompt_check below
+# compares, in one `[[ ]]` and one arithmetic test (a function call costs zsh more than all of it,
+# and so does reading $? in a condition). Only when that test fails, the full check runs. $? stays:
+# zsh keeps it around precmd hooks.
 __awsctx_prompt_hook() {
+    [[ -o promptpercent && ! -o nounset && $PWD == "$__awsctx_folder_pwd" &&
+        $@AWSCTX_VAR_REFRESH_AT@$__awsctx_refresh_pending == "$__awsctx_refresh_due" &&
+        @AWSCTX_REF_SEGMENT@$'\037'@AWSCTX_PROMPT_WATCHED@ == "$__awsctx_prompt_key" &&
+        $PS1 == "$__awsctx_prompt_ps1" && ${psvar[98]} == "$__awsctx_prompt_shown" ]] &&
+        ((${EPOCHSECONDS:-0} < __awsctx_prompt_until &&
+            (!__awsctx_refresh_due || ${EPOCHSECONDS:-__awsctx_refresh_due} < __awsctx_refresh_due))) ||
+        __awsctx_prompt_check
+}
+
+# The full check, the same comparisons one at a time: do what something changed calls for.
+__awsctx_prompt_check() {
+#@end
 #@bash
+__awsctx_prompt_hook() {
     __awsctx_prompt_status=$?
 #@end
-    # Most prompts find nothing to do but compare: kept lean because this runs before every prompt.
-    # First, in one test, what may switch the profile or renew its credentials: the folder is the
-    # one last looked at (shell/folders.sh; in zsh a `cd` typed at the prompt was, in chpwd), and
-    # the MFA refresh (shell/refresh.sh) has nothing on its way, its time is the one last checked
-    # (a switch changes it) and has not come. (The due time is the refresh time, digits only, or '';
-    # so the second comparison holds only while nothing is on its way.)
+    # Most prompts find nothing to do but compare: kept lean because in bash this runs before every
+    # prompt (in zsh, when the hook's test finds something changed). First, in one test, what may
+    # switch the profile or renew its credentials: the folder is the one last looked at
+    # (shell/folders.sh; in zsh a `cd` typed at the prompt was, in chpwd), and the MFA refresh
+    # (shell/refresh.sh) has nothing on its way, its time is the one last checked (a switch changes
+    # it) and has not come. (The due time is the refresh time, digits only, or ''; so the second
+    # comparison holds only while nothing is on its way.)
     [[ $PWD == "$__awsctx_folder_pwd" && ${@AWSCTX_VAR_REFRESH_AT@-}$__awsctx_refresh_pending == "$__awsctx_refresh_due" &&
         ( -z $__awsctx_refresh_due || ${EPOCHSECONDS:-$__awsctx_refresh_due} -lt $__awsctx_refresh_due ) ]] ||
         __awsctx_prompt_checks
@@ -97,12 +112,12 @@ __awsctx_prompt_hook() {
         ( -n $__awsctx_prompt_until && ${EPOCHSECONDS:-0} -ge $__awsctx_prompt_until ) ]]; then
 #@end
 #@zsh
-    # the exported text (a switch sets it anew), everything the segment shows but the clock, then
-    # prompt_percent (as $?: without it PS1 cannot show psvar, and the segment is taken out until it
-    # is back; last, where zsh reads $? for a tenth of what it costs first); and apart (cheaper than
-    # in the one string), PS1 and psvar, which a hook or theme may have set again.
-    [[ -o promptpercent ]]
-    __awsctx_prompt_seen=@AWSCTX_REF_SEGMENT@$'\037'@AWSCTX_PROMPT_WATCHED@$?
+    # the exported text (a switch sets it anew), everything the segment shows but the clock, and a
+    # mark while prompt_percent is off (PS1 cannot show psvar then: the segment is taken out until
+    # it is back); and apart (cheaper than in the one string), PS1 and psvar, which a hook or theme
+    # may have set again.
+    __awsctx_prompt_seen=@AWSCTX_REF_SEGMENT@$'\037'@AWSCTX_PROMPT_WATCHED@
+    [[ -o promptpercent ]] || __awsctx_prompt_seen+=$'\037'off
     if [[ $__awsctx_prompt_seen != "$__awsctx_prompt_key" || $PS1 != "$__awsctx_prompt_ps1" ||
         ${psvar[98]} != "$__awsctx_prompt_shown" ]] || ((${EPOCHSECONDS:-0} >= __awsctx_prompt_until)); then
 #@end
@@ -227,7 +242,8 @@ __awsctx_prompt_update() {
         fi
     fi
     # What the hook compares, as this leaves it (prompt_percent as the user has it).
-    __awsctx_prompt_key=${@AWSCTX_VAR_SEGMENT@-}$'\037'@AWSCTX_PROMPT_WATCHED@${${__awsctx_percent:+0}:-1}
+    __awsctx_prompt_key=${@AWSCTX_VAR_SEGMENT@-}$'\037'@AWSCTX_PROMPT_WATCHED@
+    [[ -n $__awsctx_percent ]] || __awsctx_prompt_key+=$'\037'off
     __awsctx_prompt_ps1=$PS1 __awsctx_prompt_shown=${psvar[98]-}
 #@end
 }

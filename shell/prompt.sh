@@ -53,6 +53,9 @@ typeset -g __awsctx_prompt_ref='${awsctx_prompt-}'
 # there is no clock.
 typeset -g __awsctx_prompt_never=99999999999
 typeset -g __awsctx_prompt_key='' __awsctx_prompt_seen='' __awsctx_prompt_until=$__awsctx_prompt_never
+# When the hook's test must next fail whatever else stays: the sooner of that and the MFA refresh
+# time (0: at once).
+typeset -g __awsctx_prompt_next=0
 typeset -g __awsctx_prompt_ps1='' __awsctx_prompt_shown='' __awsctx_prompt_nounset=''
 typeset -g __awsctx_prompt_text='' __awsctx_prompt_sgr='' __awsctx_prompt_fg='' __awsctx_prompt_bold=''
 typeset -g awsctx_prompt=${awsctx_prompt-}
@@ -69,9 +72,7 @@ __awsctx_prompt_hook() {
         $@AWSCTX_VAR_REFRESH_AT@$__awsctx_refresh_pending == "$__awsctx_refresh_due" &&
         @AWSCTX_REF_SEGMENT@$'\037'@AWSCTX_PROMPT_WATCHED@ == "$__awsctx_prompt_key" &&
         $PS1 == "$__awsctx_prompt_ps1" && ${psvar[98]} == "$__awsctx_prompt_shown" ]] &&
-        ((${EPOCHSECONDS:-0} < __awsctx_prompt_until &&
-            (!__awsctx_refresh_due || ${EPOCHSECONDS:-__awsctx_refresh_due} < __awsctx_refresh_due))) ||
-        __awsctx_prompt_check
+        ((${EPOCHSECONDS:-0} < __awsctx_prompt_next)) || __awsctx_prompt_check
 }
 
 # The full check, the same comparisons one at a time: do what something changed calls for.
@@ -123,6 +124,14 @@ __awsctx_prompt_hook() {
 #@end
         __awsctx_prompt_update
     fi
+#@zsh
+    __awsctx_prompt_next=$__awsctx_prompt_until
+    if [[ -z ${EPOCHSECONDS-} ]]; then
+        __awsctx_prompt_next=0
+    elif [[ -n $__awsctx_refresh_due ]] && ((__awsctx_refresh_due < __awsctx_prompt_next)); then
+        __awsctx_prompt_next=$__awsctx_refresh_due
+    fi
+#@end
     [[ -z $__awsctx_prompt_nounset ]] || { \builtin set -u && __awsctx_prompt_nounset=''; }
 #@bash
     return "$__awsctx_prompt_status"

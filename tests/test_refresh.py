@@ -80,6 +80,33 @@ def test_the_prompt_refreshes_in_the_background_before_the_aws_cli_would_ask(
 
 
 @pytest.mark.parametrize("shell", SHELLS)
+def test_the_time_coming_while_nothing_else_changes_starts_the_refresh_at_a_prompt(
+    shell: str, mfa_env: dict[str, str], mfa_home: Path, sts: StsProxy
+) -> None:
+    """The refresh time is in the future when the prompt last looked; it passes with no command run
+    (Enter alone runs no hook before a command): the next prompt sees the clock and refreshes."""
+    term = Interactive(shell, mfa_env, mfa_home)
+    try:
+        switch(term, "acct0-admin", "123456")
+        due_now(mfa_home, "acct0-admin", 20 * 60)
+        term.run(export(shell, "AWSCTX_REFRESH_AT", str(int(time.time()) + 3)))
+        term.run("")
+        assert sts.calls["AssumeRole"] == 1  # not yet due
+        time.sleep(4)
+        # Enter alone, no command (term.run would type one, whose preexec hook could refresh).
+        for _ in range(300):
+            if int(state_file(mfa_home, "acct0-admin").read_text().split()[0]) > time.time():
+                break
+            term.child.sendline("")
+            time.sleep(0.2)
+        else:
+            raise AssertionError("no prompt refreshed")
+    finally:
+        term.close()
+    assert sts.calls["AssumeRole"] == 2 and sts.calls["GetSessionToken"] == 1
+
+
+@pytest.mark.parametrize("shell", SHELLS)
 def test_a_command_after_an_idle_prompt_waits_for_the_refresh(
     shell: str, mfa_env: dict[str, str], mfa_home: Path, sts: StsProxy
 ) -> None:
